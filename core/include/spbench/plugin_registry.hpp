@@ -1,0 +1,101 @@
+#pragma once
+// Finding, checking and instantiating plugins.
+//
+// The registry starts with the statically linked plugins (SPBENCH_PLUGIN_STATIC)
+// and loads plugin libraries from folders: the build's/installation's plugin
+// folder, the folders in SPBENCH_PLUGIN_PATH and a spec's `plugin_paths`.
+// Loading a library refuses it (PluginError naming the file and the reason)
+// when it is not a plugin (no `spbench_plugin` entry point), reports another
+// API version or LibTorch version, an unknown kind, or a name that is already
+// registered. A library stays loaded while the registry or any object created
+// from it lives: each created object's deleter holds the library.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "spbench/options.hpp"
+#include "spbench/plugin.hpp"
+
+namespace spbench {
+
+class PluginError : public std::runtime_error {
+ public:
+  PluginError(std::string file, std::string reason);
+  const std::string& file() const { return file_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string file_;
+  std::string reason_;
+};
+
+struct OptionInfo {
+  std::string name;
+  OptionType type;
+  std::string default_yaml;
+  std::string doc;
+  std::vector<std::string> choices;  // empty: any value of the type
+};
+
+struct PluginInfo {
+  PluginKind kind;
+  std::string name;
+  std::string version;
+  std::string description;
+  std::string source;  // library path, or "(built in)" for static plugins
+  std::vector<OptionInfo> options;
+
+  const OptionInfo* option(const std::string& option_name) const;
+  // The schema's defaults as typed values.
+  Options default_options() const;
+};
+
+class PluginRegistry {
+ public:
+  // Registers the statically linked plugins (if any) unless told not to
+  // (tests that load the same plugins from libraries).
+  explicit PluginRegistry(bool with_static_plugins = true);
+  ~PluginRegistry();
+  PluginRegistry(const PluginRegistry&) = delete;
+  PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+  // Loads one library; throws PluginError when it is refused.
+  const PluginInfo& load_library(const std::filesystem::path& file);
+  // Loads every library (platform suffix, e.g. .so) directly in `dir`, in
+  // name order. Refusals are returned, not thrown, so one broken library does
+  // not hide the others; callers decide whether they are fatal. A missing
+  // folder is a refusal too.
+  std::vector<PluginError> load_directory(const std::filesystem::path& dir);
+  // Registers a descriptor directly (static plugins, tests).
+  const PluginInfo& add_descriptor(const PluginDescriptor* descriptor, const std::string& source);
+
+  const PluginInfo* find(const std::string& name) const;
+  const PluginInfo* find(PluginKind kind, const std::string& name) const;
+  std::vector<const PluginInfo*> list(std::optional<PluginKind> kind = std::nullopt) const;
+  std::vector<std::string> names(PluginKind kind) const;
+
+  // Instances; throw std::invalid_argument for an unknown name and whatever
+  // the plugin's factory throws (OptionError) for bad options.
+  std::shared_ptr<PathSampler> make_sampler(const std::string& name, const Options& options) const;
+  std::shared_ptr<SupernetStrategy> make_strategy(const std::string& name, const Options& options) const;
+  std::shared_ptr<TrainingVariant> make_variant(const std::string& name, const Options& options) const;
+
+ private:
+  struct Entry;
+  const Entry& entry(PluginKind kind, const std::string& name) const;
+  std::vector<std::unique_ptr<Entry>> entries_;
+};
+
+// The folders the command-line tool scans, in order: the plugin folder next
+// to the executable (<exe>/../lib/spbench/plugins, in the build tree and in an
+// installation alike), then every folder of SPBENCH_PLUGIN_PATH (':'-separated).
+std::vector<std::filesystem::path> default_plugin_directories();
+
+// The statically registered descriptors (SPBENCH_PLUGIN_STATIC).
+const std::vector<const PluginDescriptor*>& static_plugin_descriptors();
+
+}  // namespace spbench
