@@ -1,6 +1,7 @@
 #include "spbench/options.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sstream>
 
