@@ -29,8 +29,6 @@ struct OptimizerSetup {
   bool nesterov = true;
   double weight_decay = 5e-4;
   bool weight_decay_on_bn_and_bias = true;  // false: BN and bias parameters get no decay
-  double grad_clip_norm = 0.0;              // 0: off (the `grad-clip` variant sets it)
-  int warmup_epochs = 0;                    // linear warm-up length (the `lr-warmup` variant sets it)
 };
 
 struct RunSetup {

@@ -1,0 +1,48 @@
+// spbench: ranking correlation of single-path weight-sharing super-networks.
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace spbench::cli {
+std::string g_command_line;
+
+void load_plugins(PluginRegistry& registry, const std::vector<std::filesystem::path>& extra_dirs, bool strict) {
+  std::vector<std::filesystem::path> dirs = default_plugin_directories();
+  dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
+  std::vector<PluginError> errors;
+  for (const auto& dir : dirs) {
+    auto e = registry.load_directory(dir);
+    errors.insert(errors.end(), e.begin(), e.end());
+  }
+  for (const auto& e : errors) std::cerr << (strict ? "error: " : "warning: ") << e.what() << '\n';
+  if (strict && !errors.empty())
+    throw std::runtime_error(fmt::format("{} plugin librar{} refused (see above)", errors.size(),
+                                         errors.size() == 1 ? "y was" : "ies were"));
+}
+}  // namespace spbench::cli
+
+int main(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) {
+    if (i) spbench::cli::g_command_line += ' ';
+    spbench::cli::g_command_line += argv[i];
+  }
+  CLI::App app{"spbench: how well do weight-sharing single-path super-networks rank architectures?"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("spbench ") + spbench::kProjectVersion);
+  spbench::cli::add_plugins_command(app);
+  spbench::cli::add_validate_command(app);
+  spbench::cli::add_run_command(app);
+  spbench::cli::add_arch_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

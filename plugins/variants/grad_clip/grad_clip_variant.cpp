@@ -1,0 +1,59 @@
+// Variant `grad-clip`: rescales the accumulated gradients of a step so that
+// their global L2 norm (or each value, in `value` mode) stays within a bound.
+
+#include <ATen/ATen.h>
+#include <spbench/plugin.hpp>
+
+#include <cmath>
+
+namespace spbench::plugins::grad_clip {
+
+class GradClip final : public TrainingVariant {
+ public:
+  explicit GradClip(const Options& options)
+      : max_norm_(options.get_float("max_norm")), mode_(options.get_string("mode")) {
+    if (!(max_norm_ > 0.0)) throw OptionError("max_norm", "max_norm must be positive");
+  }
+
+  void before_optimizer_step(TrainingContext& ctx) override {
+    if (!ctx.parameters) return;
+    at::NoGradGuard no_grad;
+    if (mode_ == "value") {
+      for (const auto& p : *ctx.parameters)
+        if (p.grad().defined()) p.grad().clamp_(-max_norm_, max_norm_);
+      return;
+    }
+    // Global norm over all defined gradients, as torch.nn.utils.clip_grad_norm_.
+    std::vector<at::Tensor> norms;
+    for (const auto& p : *ctx.parameters)
+      if (p.grad().defined()) norms.push_back(p.grad().norm(2).to(at::kFloat));
+    if (norms.empty()) return;
+    const double total = at::stack(norms).norm(2).item<double>();
+    last_norm_ = total;
+    if (!(total > max_norm_)) return;
+    const double scale = max_norm_ / (total + 1e-6);
+    for (const auto& p : *ctx.parameters)
+      if (p.grad().defined()) p.grad().mul_(scale);
+  }
+
+ private:
+  double max_norm_;
+  std::string mode_;
+  double last_norm_ = 0.0;
+};
+
+const OptionSpec kOptions[] = {
+    {"max_norm", OptionType::Float, "5.0", "bound on the global gradient L2 norm (or on each value in value mode)"},
+    {"mode", OptionType::String, "norm", "norm: rescale by the global L2 norm; value: clamp each gradient value",
+     "norm|value"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor descriptor = make_plugin_descriptor<GradClip>(
+      "grad-clip", "1.0.0", "clips the gradients of each optimizer step (global norm or value)", kOptions);
+  return &descriptor;
+}
+
+}  // namespace spbench::plugins::grad_clip
+
+SPBENCH_PLUGIN(spbench::plugins::grad_clip::entry)

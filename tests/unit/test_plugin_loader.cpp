@@ -1,0 +1,146 @@
+// The plugin ABI and loader: what loads, what is refused and why, and how long
+// a library stays loaded.
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <spbench/plugin_registry.hpp>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace spbench;
+
+namespace {
+
+fs::path broken(const std::string& name) { return fs::path(SPBENCH_TEST_BROKEN_PLUGIN_DIR) / (name + ".so"); }
+
+std::string refusal(PluginRegistry& registry, const fs::path& file) {
+  try {
+    registry.load_library(file);
+  } catch (const PluginError& e) {
+    CHECK(e.file() == file.string());
+    // The message names the file first, then the reason.
+    CHECK(std::string(e.what()).rfind(file.string() + ": ", 0) == 0);
+    return e.reason();
+  }
+  FAIL("the library was not refused: " << file);
+  return "";
+}
+
+std::string run_and_capture(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  ::pclose(pipe);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The bundled plugins are available statically linked, one of each kind at least") {
+  PluginRegistry registry;
+  REQUIRE(registry.find(PluginKind::Sampler, "uniform") != nullptr);
+  REQUIRE(registry.find(PluginKind::Strategy, "one-shot") != nullptr);
+  REQUIRE(registry.find(PluginKind::Variant, "grad-clip") != nullptr);
+  CHECK(registry.find(PluginKind::Variant, "uniform") == nullptr);  // the kind matters
+  CHECK(registry.find("uniform")->source == "(built in)");
+}
+
+TEST_CASE("Every bundled plugin library in the build's plugin folder loads") {
+  PluginRegistry registry(false);
+  auto errors = registry.load_directory(SPBENCH_TEST_PLUGIN_DIR);
+  for (const auto& e : errors) UNSCOPED_INFO(e.what());
+  CHECK(errors.empty());
+  const PluginInfo* uniform = registry.find(PluginKind::Sampler, "uniform");
+  REQUIRE(uniform != nullptr);
+  CHECK(uniform->source.find("spbench-uniform") != std::string::npos);
+  REQUIRE(uniform->option("paths_per_step") != nullptr);
+  CHECK(uniform->option("paths_per_step")->type == OptionType::Int);
+  CHECK(uniform->default_options().get_int("paths_per_step") == 1);
+}
+
+TEST_CASE("A library without the entry point is refused as not a plugin") {
+  PluginRegistry registry(false);
+  CHECK_THAT(refusal(registry, broken("no-entry-point")), Catch::Contains("not an spbench plugin"));
+  CHECK(registry.list().empty());
+}
+
+TEST_CASE("A plugin built for another API version is refused, naming both versions") {
+  PluginRegistry registry(false);
+  const std::string reason = refusal(registry, broken("wrong-api-version"));
+  CHECK_THAT(reason, Catch::Contains("built for plugin API version " + std::to_string(kPluginApiVersion + 1)));
+  CHECK_THAT(reason, Catch::Contains("needs API version " + std::to_string(kPluginApiVersion)));
+}
+
+TEST_CASE("A plugin built against another LibTorch is refused") {
+  PluginRegistry registry(false);
+  CHECK_THAT(refusal(registry, broken("wrong-torch-version")), Catch::Contains("built against LibTorch 0.0.1"));
+}
+
+TEST_CASE("A plugin of an unknown kind is refused") {
+  PluginRegistry registry(false);
+  CHECK_THAT(refusal(registry, broken("unknown-kind")), Catch::Contains("unknown plugin kind 7"));
+}
+
+TEST_CASE("A second plugin with a name already registered is refused as a duplicate") {
+  PluginRegistry registry;  // the static `uniform` is already there
+  const std::string reason = refusal(registry, broken("duplicate-uniform"));
+  CHECK_THAT(reason, Catch::Contains("duplicate plugin name 'uniform'"));
+  CHECK_THAT(reason, Catch::Contains("(built in)"));
+  CHECK(registry.find("uniform")->version == "1.0.0");  // the original stays
+}
+
+TEST_CASE("Scanning a folder reports every refused library and keeps going") {
+  PluginRegistry registry;
+  auto errors = registry.load_directory(SPBENCH_TEST_BROKEN_PLUGIN_DIR);
+  CHECK(errors.size() == 5);
+  CHECK(registry.find("test-wrong-api") == nullptr);
+  auto missing = registry.load_directory(fs::path(SPBENCH_TEST_BROKEN_PLUGIN_DIR) / "no-such-folder");
+  REQUIRE(missing.size() == 1);
+  CHECK_THAT(missing[0].reason(), Catch::Contains("does not exist"));
+}
+
+TEST_CASE("An object created by a plugin library keeps the library loaded after the registry is gone") {
+  std::shared_ptr<PathSampler> sampler;
+  {
+    PluginRegistry registry(false);
+    registry.load_library(fs::path(SPBENCH_TEST_EXTRA_PLUGIN_DIR) / "fixed-sampler.so");
+    Options options;
+    options.set("code", std::int64_t{1462});
+    sampler = registry.make_sampler("test-fixed", options);
+  }
+  sampler->begin(SearchSpace(), 3);
+  Rng rng(0);
+  auto paths = sampler->next_step(rng);  // a virtual call into the library
+  REQUIRE(paths.size() == 1);
+  REQUIRE(paths[0].cells.size() == 3);
+  CHECK(paths[0].cells[2] == CellArch::from_code(1462));
+}
+
+TEST_CASE("A plugin factory's option error reaches the caller") {
+  PluginRegistry registry(false);
+  registry.load_library(fs::path(SPBENCH_TEST_EXTRA_PLUGIN_DIR) / "fixed-sampler.so");
+  Options options;
+  options.set("code", std::int64_t{-1});
+  try {
+    registry.make_sampler("test-fixed", options);
+    FAIL("no error");
+  } catch (const OptionError& e) {
+    CHECK(e.option() == "code");
+  }
+  CHECK_THROWS_WITH(registry.make_sampler("nope", options), Catch::Contains("no sampler plugin named 'nope'"));
+}
+
+TEST_CASE("SPBENCH_PLUGIN_PATH adds folders that spbench plugins lists") {
+  const std::string cmd = std::string("SPBENCH_PLUGIN_PATH='") + SPBENCH_TEST_EXTRA_PLUGIN_DIR + "' '" +
+                          SPBENCH_TEST_EXE + "' plugins --kind sampler 2>&1";
+  const std::string out = run_and_capture(cmd);
+  CHECK_THAT(out, Catch::Contains("test-fixed"));
+  CHECK_THAT(out, Catch::Contains("uniform"));
+  CHECK_THAT(out, Catch::Contains("paths_per_step"));
+  CHECK_THAT(out, !Catch::Contains("one-shot"));  // --kind filters
+}
