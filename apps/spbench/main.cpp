@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include <spbench/spec/diagnostic.hpp>
+
 #include "commands.hpp"
 
 namespace spbench::cli {
@@ -40,6 +42,9 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const spbench::SpecError& e) {
+    std::cerr << spbench::format(e.diagnostics());
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';
     return 1;

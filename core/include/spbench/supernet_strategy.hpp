@@ -14,8 +14,9 @@
 //   3. schedule(epochs, networks)  the ordered training phases. Each phase
 //      trains one network for some epochs with a fresh optimizer and cosine
 //      schedule; the sampler is restarted on that network's space.
-//   4. on_phase_begin(phase, networks)  before a phase's first step; the
-//      default copies weights when `warm_start_from` is set.
+//   4. on_phase_begin(phase, networks)  before a phase's first step, after
+//      the core copied weights for `warm_start_from` (never on resume of a
+//      phase already under way).
 //   5. route(arch, networks)  at evaluation: which network scores `arch`.
 // A strategy must not keep references to modules past the run; the core owns
 // the networks.
@@ -73,6 +74,9 @@ class SupernetStrategy : public PluginObject {
 
   // Default: every network trained for `epochs` in turn (one network: one phase).
   virtual std::vector<TrainingPhase> schedule(int epochs, const std::vector<SubSupernet>& networks) const;
+
+  virtual void on_phase_begin(const TrainingPhase& /*phase*/,
+                              const std::vector<torch::nn::Module*>& /*networks*/) {}
 
   // Default: the first evaluating network whose space contains `arch`;
   // returns -1 when none does.

@@ -1,0 +1,31 @@
+// Variant `dropout`: dropout on the pooled features before the classifier.
+#include <spbench/plugin.hpp>
+
+namespace spbench::plugins::dropout {
+
+class Variant final : public TrainingVariant {
+ public:
+  explicit Variant(const Options& o) : p_(o.get_float("p")) {
+    if (!(p_ >= 0.0 && p_ < 1.0)) throw OptionError("p", "p must be in [0, 1)");
+  }
+
+  void configure(RunSetup& setup) override {
+    setup.network.dropout = p_;
+  }
+
+ private:
+  double p_;
+};
+
+const OptionSpec kOptions[] = {
+    {"p", OptionType::Float, "0.2", "probability of zeroing a feature before the classifier (training only)"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor d = make_plugin_descriptor<Variant>("dropout", "1.0.0", "dropout before the classifier (training only)", kOptions);
+  return &d;
+}
+
+}  // namespace spbench::plugins::dropout
+
+SPBENCH_PLUGIN(spbench::plugins::dropout::entry)

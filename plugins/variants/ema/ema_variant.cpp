@@ -1,0 +1,129 @@
+// Variant `ema`: keeps an exponential moving average of every parameter and
+// buffer of each trained network (shadow = d·shadow + (1-d)·value after each
+// optimizer step) and evaluates with the averaged weights: they are swapped
+// in before evaluation and the trained weights restored afterwards.
+
+#include <ATen/ATen.h>
+#include <spbench/plugin.hpp>
+#include <torch/nn/module.h>
+#include <torch/serialize/archive.h>
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <map>
+
+namespace spbench::plugins::ema {
+
+class Ema final : public TrainingVariant {
+ public:
+  explicit Ema(const Options& o) : decay_(o.get_float("decay")) {
+    if (!(decay_ >= 0.0 && decay_ < 1.0)) throw OptionError("decay", "decay must be in [0, 1)");
+  }
+
+  void after_optimizer_step(TrainingContext& ctx) override {
+    if (!ctx.model) return;
+    at::NoGradGuard no_grad;
+    auto& shadow = shadows_[ctx.network];
+    for (const auto& item : state_of(*ctx.model)) {
+      auto it = shadow.find(item.first);
+      if (it == shadow.end()) {
+        shadow.emplace(item.first, item.second.detach().clone());
+      } else if (item.second.is_floating_point()) {
+        it->second.mul_(decay_).add_(item.second.detach(), 1.0 - decay_);
+      } else {
+        it->second.copy_(item.second);  // counters (BN's num_batches_tracked)
+      }
+    }
+  }
+
+  void before_evaluation(EvaluationContext& ctx) override {
+    auto it = shadows_.find(ctx.network);
+    if (!ctx.model || it == shadows_.end()) return;
+    at::NoGradGuard no_grad;
+    saved_.clear();
+    for (auto& item : state_of(*ctx.model)) {
+      auto s = it->second.find(item.first);
+      if (s == it->second.end()) continue;
+      saved_.emplace(item.first, item.second.detach().clone());
+      item.second.copy_(s->second);
+    }
+  }
+
+  void after_evaluation(EvaluationContext& ctx) override {
+    if (!ctx.model || saved_.empty()) return;
+    at::NoGradGuard no_grad;
+    for (auto& item : state_of(*ctx.model)) {
+      auto s = saved_.find(item.first);
+      if (s != saved_.end()) item.second.copy_(s->second);
+    }
+    saved_.clear();
+  }
+
+  void save_state(torch::serialize::OutputArchive& archive) const override {
+    std::vector<std::int64_t> networks;
+    for (const auto& [network, shadow] : shadows_) {
+      networks.push_back(network);
+      std::string names;
+      std::int64_t i = 0;
+      for (const auto& [name, value] : shadow) {
+        names += name + "\n";
+        archive.write(fmt::format("n{}_v{}", network, i++), value, /*is_buffer=*/true);
+      }
+      at::Tensor bytes = at::empty({static_cast<std::int64_t>(names.size())}, at::kByte);
+      std::memcpy(bytes.data_ptr<std::uint8_t>(), names.data(), names.size());
+      archive.write(fmt::format("n{}_names", network), bytes, true);
+    }
+    archive.write("networks", at::tensor(networks, at::kLong), true);
+  }
+
+  void load_state(torch::serialize::InputArchive& archive) override {
+    shadows_.clear();
+    at::Tensor networks;
+    if (!archive.try_read("networks", networks, true)) return;
+    networks = networks.to(at::kCPU).contiguous();
+    for (std::int64_t k = 0; k < networks.numel(); ++k) {
+      const std::int64_t network = networks.data_ptr<std::int64_t>()[k];
+      at::Tensor bytes;
+      archive.read(fmt::format("n{}_names", network), bytes, true);
+      bytes = bytes.to(at::kCPU).contiguous();
+      std::string names(reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
+                        static_cast<std::size_t>(bytes.numel()));
+      auto& shadow = shadows_[static_cast<int>(network)];
+      std::size_t start = 0;
+      for (std::int64_t i = 0; start < names.size(); ++i) {
+        const std::size_t end = names.find('\n', start);
+        at::Tensor value;
+        archive.read(fmt::format("n{}_v{}", network, i), value, true);
+        shadow[names.substr(start, end - start)] = value;
+        start = end + 1;
+      }
+    }
+  }
+
+ private:
+  static std::vector<std::pair<std::string, at::Tensor>> state_of(torch::nn::Module& m) {
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    for (const auto& p : m.named_parameters()) out.emplace_back(p.key(), p.value());
+    for (const auto& b : m.named_buffers()) out.emplace_back(b.key(), b.value());
+    return out;
+  }
+
+  double decay_;
+  std::map<int, std::map<std::string, at::Tensor>> shadows_;
+  std::map<std::string, at::Tensor> saved_;
+};
+
+const OptionSpec kOptions[] = {
+    {"decay", OptionType::Float, "0.999", "weight of the old average at each step"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor d = make_plugin_descriptor<Ema>(
+      "ema", "1.0.0", "evaluates an exponential moving average of the weights", kOptions);
+  return &d;
+}
+
+}  // namespace spbench::plugins::ema
+
+SPBENCH_PLUGIN(spbench::plugins::ema::entry)

@@ -1,0 +1,42 @@
+// Variant `lr-warmup`: the learning rate rises linearly from
+// start_factor·lr to the scheduled lr over the first `epochs` epochs of each
+// training phase (each few-shot sub-super-network warms up anew).
+
+#include <spbench/plugin.hpp>
+
+namespace spbench::plugins::lr_warmup {
+
+class LrWarmup final : public TrainingVariant {
+ public:
+  explicit LrWarmup(const Options& o) : epochs_(o.get_float("epochs")), start_(o.get_float("start_factor")) {
+    if (!(epochs_ > 0.0)) throw OptionError("epochs", "epochs must be positive");
+    if (!(start_ >= 0.0 && start_ <= 1.0)) throw OptionError("start_factor", "start_factor must be in [0, 1]");
+  }
+
+  double learning_rate(double lr, const TrainingContext& ctx) override {
+    const double warm_steps = epochs_ * static_cast<double>(ctx.steps_per_epoch);
+    if (warm_steps <= 0.0) return lr;
+    const double progress = static_cast<double>(ctx.step + 1) / warm_steps;  // ctx.step: step within the phase
+    if (progress >= 1.0) return lr;
+    return lr * (start_ + (1.0 - start_) * progress);
+  }
+
+ private:
+  double epochs_;
+  double start_;
+};
+
+const OptionSpec kOptions[] = {
+    {"epochs", OptionType::Float, "1", "length of the warm-up in epochs (fractions allowed)"},
+    {"start_factor", OptionType::Float, "0.1", "fraction of the learning rate at the first step"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor d = make_plugin_descriptor<LrWarmup>(
+      "lr-warmup", "1.0.0", "linear learning-rate warm-up at the start of each training phase", kOptions);
+  return &d;
+}
+
+}  // namespace spbench::plugins::lr_warmup
+
+SPBENCH_PLUGIN(spbench::plugins::lr_warmup::entry)

@@ -1,0 +1,31 @@
+// Variant `no-topology-sharing`: in training every cell gets its own
+// architecture (the sampler is asked for per-cell paths); evaluation still
+// puts the NAS-Bench-201 cell in every cell.
+#include <spbench/plugin.hpp>
+
+namespace spbench::plugins::no_topology_sharing {
+
+class Variant final : public TrainingVariant {
+ public:
+  explicit Variant(const Options& o) : enabled_(o.get_bool("enabled")) {}
+
+  void configure(RunSetup& setup) override {
+    if (enabled_) setup.topology_sharing = false;
+  }
+
+ private:
+  bool enabled_;
+};
+
+const OptionSpec kOptions[] = {
+    {"enabled", OptionType::Bool, "true", "every cell samples its own architecture in training"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor d = make_plugin_descriptor<Variant>("no-topology-sharing", "1.0.0", "cells sample their architectures independently in training", kOptions);
+  return &d;
+}
+
+}  // namespace spbench::plugins::no_topology_sharing
+
+SPBENCH_PLUGIN(spbench::plugins::no_topology_sharing::entry)

@@ -1,0 +1,34 @@
+// Variant `weight-decay`: the decay value and its parameter groups.
+#include <spbench/plugin.hpp>
+
+namespace spbench::plugins::weight_decay {
+
+class Variant final : public TrainingVariant {
+ public:
+  explicit Variant(const Options& o) : value_(o.get_float("value")), exclude_(o.get_bool("exclude_bn_and_bias")) {
+    if (!(value_ >= 0.0)) throw OptionError("value", "value must be non-negative");
+  }
+
+  void configure(RunSetup& setup) override {
+    setup.optimizer.weight_decay = value_;
+    setup.optimizer.weight_decay_on_bn_and_bias = !exclude_;
+  }
+
+ private:
+  double value_;
+  bool exclude_;
+};
+
+const OptionSpec kOptions[] = {
+    {"value", OptionType::Float, "0.0005", "L2 weight decay of SGD"},
+    {"exclude_bn_and_bias", OptionType::Bool, "false", "no decay on BN scales/shifts and biases (1-D parameters)"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor d = make_plugin_descriptor<Variant>("weight-decay", "1.0.0", "sets the weight decay and whether BN and bias parameters get it", kOptions);
+  return &d;
+}
+
+}  // namespace spbench::plugins::weight_decay
+
+SPBENCH_PLUGIN(spbench::plugins::weight_decay::entry)
