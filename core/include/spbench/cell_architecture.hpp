@@ -78,6 +78,9 @@ bool has_input_output_path(const CellArch& arch);
 // each node is the sorted '+'-join of its input terms, `none` (or any edge
 // out of a '#' node) is '#', skip_connect passes its input's string through,
 // other operations give "(input)@op". 6,466 classes over the full space.
+// The key is NATS-Bench's, quirks included: it does not merge every
+// relabelling (with e2 = none, swapping nodes 1 and 2 changes the key,
+// because node 2 keeps a '#' term for e2).
 std::string isomorphism_key(const CellArch& arch);
 
 // Functional equivalence under shared weights: the architecture with every
@@ -89,7 +92,8 @@ std::string isomorphism_key(const CellArch& arch);
 //    output is never used). Nothing else is removed: a conv edge fed by a
 //    zero node still outputs BN's learnt shift, so zero inputs do not make
 //    edges removable, and a cell whose node 3 receives only `none` reduces
-//    to all-`none` by this rule alone. 12,205 classes.
+//    to all-`none` by this rule alone. 12,205 classes (also collapsing
+//    cells whose node 3 is fed only through zero nodes would give 12,101).
 //  - non-affine BN (`non_affine_bn` true): additionally, a node is *zero*
 //    when every incoming edge is `none` or leaves a zero node (node 0, the
 //    cell input, never is); every edge leaving a zero node becomes `none`
