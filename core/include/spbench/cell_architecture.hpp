@@ -53,6 +53,7 @@ struct CellArch {
   // Base-5 code with edge 0 as the most significant digit (0 … 15624): the
   // order in which NAS-Bench-201 generated its architectures before shuffling.
   int code() const;
+  // Throws std::out_of_range outside 0 … 15624.
   static CellArch from_code(int code);
 
   bool operator==(const CellArch& o) const { return ops == o.ops; }
@@ -63,6 +64,7 @@ struct CellArch {
 inline constexpr int kNumArchitectures = 15625;
 
 // NAS-Bench-201's own architecture index (its published order) and back.
+// nb201_arch throws std::out_of_range outside 0 … 15624.
 int nb201_index(const CellArch& arch);
 CellArch nb201_arch(int index);
 
@@ -72,17 +74,35 @@ bool has_input_output_path(const CellArch& arch);
 // Canonical key of the NAS-Bench-201 isomorphism class (architectures with the
 // same key compute the same function up to a relabelling of the
 // intermediate nodes). Equal to NATS-Bench's "unique string" (nb201.csv
-// column `iso_key`). 6,466 classes over the full space.
+// column `iso_key`), e.g. "((0)@nor_conv_3x3)@avg_pool_3x3+(0)@nor_conv_3x3+0":
+// each node is the sorted '+'-join of its input terms, `none` (or any edge
+// out of a '#' node) is '#', skip_connect passes its input's string through,
+// other operations give "(input)@op". 6,466 classes over the full space.
+// The key is NATS-Bench's, quirks included: it does not merge every
+// relabelling (with e2 = none, swapping nodes 1 and 2 changes the key,
+// because node 2 keeps a '#' term for e2).
 std::string isomorphism_key(const CellArch& arch);
 
 // Functional equivalence under shared weights: the architecture with every
-// edge that cannot change the super-network's output replaced by `none`:
-//  - edges whose output cannot reach node 3;
-//  - with `non_affine_bn`, also edges fed only by nodes that receive nothing
-//    but `none` (their input is exactly zero, and a conv/BN without affine
-//    parameters maps zero to zero).
+// edge that cannot change the super-network's output replaced by `none`.
 // Two architectures are functionally equivalent iff their reduced forms are
-// equal. Counts over the full space: 12,205 (affine) and 9,445 (non-affine).
+// equal. The rule, precisely (reachability always follows non-`none` edges):
+//  - affine BN (`non_affine_bn` false): an edge i->j becomes `none` when node
+//    j is not node 3 and has no chain of non-`none` edges to node 3 (its
+//    output is never used). Nothing else is removed: a conv edge fed by a
+//    zero node still outputs BN's learnt shift, so zero inputs do not make
+//    edges removable, and a cell whose node 3 receives only `none` reduces
+//    to all-`none` by this rule alone. 12,205 classes (also collapsing
+//    cells whose node 3 is fed only through zero nodes would give 12,101).
+//  - non-affine BN (`non_affine_bn` true): additionally, a node is *zero*
+//    when every incoming edge is `none` or leaves a zero node (node 0, the
+//    cell input, never is); every edge leaving a zero node becomes `none`
+//    (skip, pooling and a conv+BN without affine parameters all map zero to
+//    zero). Both rules are applied until nothing changes. When node 3 is
+//    zero this removes every edge, i.e. the cell collapses to all-`none`.
+//    9,445 classes.
+// 341 architectures (no input->output path) have a zero output under the
+// non-affine rule and all reduce to all-`none`.
 CellArch functional_reduction(const CellArch& arch, bool non_affine_bn);
 
 }  // namespace spbench

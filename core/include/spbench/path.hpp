@@ -17,6 +17,7 @@ struct Path {
   static Path shared(const CellArch& arch) { return Path{{arch}}; }
   bool is_shared() const { return cells.size() == 1; }
   const CellArch& cell(std::size_t i) const { return is_shared() ? cells.front() : cells.at(i); }
+  // The cell strings joined by ';' (just the one string for a shared path).
   std::string to_string() const;
 };
 

@@ -21,7 +21,9 @@ class SearchSpace {
   explicit SearchSpace(OpSet ops);
 
   const OpSet& edge_ops(int edge) const { return edges_.at(edge); }
-  // A copy where `edge` allows only `op` (few-shot split).
+  // A copy where `edge` allows only `op` (few-shot split). Throws
+  // std::invalid_argument when `edge` does not allow `op` here, and
+  // std::out_of_range for an edge outside 0…5.
   SearchSpace with_edge_fixed(int edge, Op op) const;
   // The union of all edges' sets.
   OpSet ops() const;
