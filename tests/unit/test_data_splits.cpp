@@ -218,3 +218,14 @@ TEST_CASE("Fashion-MNIST loads with a held-out validation part from an absolute 
   CHECK(class_counts(splits.valid) == std::vector<std::int64_t>(10, 100));
   CHECK(splits.train.mean == std::vector<float>{0.2860f});
 }
+
+TEST_CASE("take copies the chosen images and labels in the order given") {
+  const auto d = cycling(20, 10);
+  const auto t = take(d, {7, 3, 3, 19}, "picked");
+  CHECK(t.name == "picked");
+  CHECK(at::equal(t.labels, at::tensor(std::vector<std::int64_t>{7, 3, 3, 9})));
+  CHECK(at::equal(t.images, d.images.index_select(0, at::tensor(std::vector<std::int64_t>{7, 3, 3, 19}))));
+  CHECK(t.mean == d.mean);
+  CHECK(take(d, {}).size() == 0);
+  CHECK_THROWS_AS(take(d, {20}), DataError);
+}
