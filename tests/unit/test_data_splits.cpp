@@ -126,12 +126,11 @@ TEST_CASE("Subsets and downscaling apply to both sides of the split") {
   CHECK(class_counts(splits.train) == std::vector<std::int64_t>(10, 100));
   CHECK(class_counts(splits.valid) ==
         std::vector<std::int64_t>{51, 51, 51, 51, 51, 50, 50, 50, 50, 50});
-  // The subset depends on the run seed; the split underneath does not.
+  // The subset follows the run seed (balanced_subset's own test covers
+  // repeatability for one seed).
   auto other = spec;
   other.seed = 4;
-  const auto again = load_data(spec, spbench::test::data_root());
   const auto reseeded = load_data(other, spbench::test::data_root());
-  CHECK(at::equal(again.train.images, splits.train.images));
   CHECK_FALSE(at::equal(reseeded.train.images, splits.train.images));
 }
 
