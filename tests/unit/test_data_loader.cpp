@@ -69,9 +69,8 @@ TEST_CASE("Every crop offset and flip matches zero padding, cropping and mirrori
 
 TEST_CASE("A crop keeps the shifted pixels and fills the padded border with zero") {
   const auto d = patterned(1, 1, 8);
-  // Window moved 3 down and 2 left of the original: the top 1 row... see below.
-  // dy = 1 → window starts 3 rows above the image: rows 0-2 are padding.
-  // dx = 6 → window starts 2 columns right: columns 6-7 are padding.
+  // dy = 1: the window starts 3 rows above the image, so rows 0-2 are padding.
+  // dx = 6: the window starts 2 columns right of it, so columns 6-7 are padding.
   const auto out = gather_augment_normalize(d.images, {0}, {{1, 6, false}}, 4, {0.0f}, {1.0f / 255});
   const auto o = out[0][0];
   const auto src = d.images[0][0].to(at::kFloat);
@@ -163,8 +162,8 @@ TEST_CASE("Augmented batches repeat for the same seed, epoch and batch and diffe
   CHECK(same_batch(b, again.batch(2, 1)));
   CHECK_FALSE(same_batch(b, other.batch(2, 1)));
   CHECK_FALSE(same_batch(b, a.batch(3, 1)));
-  // Same images in a different epoch with augmentation switched off
-  // differ from the augmented ones: augmentation really happened.
+  // The same batch with augmentation switched off holds the same images
+  // (same labels) but different pixels: augmentation really happened.
   auto plain_options = train_loader_options(16, 7);
   plain_options.augment = false;
   BatchLoader plain(d, plain_options);

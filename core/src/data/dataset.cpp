@@ -21,7 +21,7 @@ ImageDataset take(const ImageDataset& data, const std::vector<std::int64_t>& ind
   sizes[0] = n;
   out.images = at::empty(sizes, at::kByte);
   out.labels = at::empty({n}, at::kLong);
-  const std::int64_t image_bytes = data.images[0].numel();
+  const std::int64_t image_bytes = sizes[1] * sizes[2] * sizes[3];
   const auto* src = data.images.data_ptr<std::uint8_t>();
   const auto* src_labels = data.labels.data_ptr<std::int64_t>();
   auto* dst = out.images.data_ptr<std::uint8_t>();

@@ -27,7 +27,9 @@ struct DataSpec {
   std::int64_t train_subset = 0;  // 0 = all; else a class-balanced subset
   std::int64_t valid_subset = 0;  // 0 = all; else a class-balanced subset
   std::int64_t resize = 0;        // 0 = native; else side length (area downscaling)
-  bool augment = true;            // random crop (padding 4) + flip on training batches
+  // Random crop (padding 4) + flip on training batches: not used by
+  // load_data, read by whoever builds the training BatchLoader.
+  bool augment = true;
   std::uint64_t seed = 0;         // picks the subsets
   // Picks the train/valid hold-out. Kept apart from `seed` on purpose: the
   // validation set is part of the benchmark, so runs with different seeds

@@ -45,7 +45,8 @@ class BatchLoader {
   std::vector<std::int64_t> epoch_order(std::int64_t epoch) const;
 
   // Batch `index` of epoch `epoch`. Random access: costs one permutation per
-  // new epoch (cached), so sequential use is cheap.
+  // new epoch (cached), so sequential use is cheap. Not thread-safe (the
+  // cache); the kernel itself runs on LibTorch's intra-op threads.
   Batch batch(std::int64_t epoch, std::int64_t index);
 
   class Iterator;
