@@ -251,11 +251,11 @@ std::string to_text(const RankingReport& r) {
   row("Pearson r", r.pearson_r);
   out += "\nKendall tau-b on the top n by truth\n";
   for (const auto& p : r.top_n_kendall)
-    out += fmt::format("  {:<10} {:>8}\n", p.all ? fmt::format("all ({})", p.n) : std::to_string(p.n), fixed(p.tau));
+    out += fmt::format("  {:<12} {:>8}\n", p.all ? fmt::format("all ({})", p.n) : std::to_string(p.n), fixed(p.tau));
   out += "\nprecision@k (true top-k ∩ predicted top-k) / k\n";
   for (const auto& p : r.precision_at_k) {
     const std::string label = p.label.back() == '%' ? fmt::format("{} ({})", p.label, p.k) : p.label;
-    out += fmt::format("  {:<10} {:>8}\n", label, fixed(p.precision, 3));
+    out += fmt::format("  {:<12} {:>8}\n", label, fixed(p.precision, 3));
   }
   out += "\nbest predicted architecture\n";
   if (r.best.index >= 0) out += fmt::format("  index          {}\n", r.best.index);
