@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <spbench/spec/registry_catalog.hpp>
+
 #include "commands.hpp"
 #include "embedded_default_spec.hpp"
 
@@ -12,16 +14,6 @@ const std::string& embedded_default_spec() {
   return text;
 }
 
-namespace {
-
-PluginCatalog catalog_of(const PluginRegistry& registry) {
-  PluginCatalog c;
-  c.find = [&registry](PluginKind kind, const std::string& name) { return registry.find(kind, name); };
-  c.names = [&registry](PluginKind kind) { return registry.names(kind); };
-  return c;
-}
-
-}  // namespace
 
 ExperimentSpec load_spec_for_cli(const SpecSource& source, PluginRegistry& registry) {
   load_plugins(registry, {}, /*strict=*/true);
@@ -35,10 +27,10 @@ ExperimentSpec load_spec_for_cli(const SpecSource& source, PluginRegistry& regis
   // load them, then validate for real (unknown plugins are reported only by
   // the second pass).
   std::vector<Diagnostic> first;
-  ExperimentSpec draft = validate_spec(loaded, catalog_of(registry), first);
+  ExperimentSpec draft = validate_spec(loaded, plugin_catalog(registry), first);
   if (!draft.plugin_paths.empty()) load_plugins(registry, draft.plugin_paths, /*strict=*/true);
   std::vector<Diagnostic> diagnostics;
-  ExperimentSpec spec = validate_spec(loaded, catalog_of(registry), diagnostics);
+  ExperimentSpec spec = validate_spec(loaded, plugin_catalog(registry), diagnostics);
   if (!diagnostics.empty()) throw SpecError(diagnostics);
   return spec;
 }

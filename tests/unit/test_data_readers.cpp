@@ -1,7 +1,7 @@
 // Readers for CIFAR binary and IDX files, their error messages, and data paths.
 
 #include <ATen/ATen.h>
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cstdlib>
 #include <functional>

@@ -1,7 +1,7 @@
 // Train/validation splits, class-balanced subsets, downscaling and load_data.
 
 #include <ATen/ATen.h>
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <algorithm>
 #include <functional>

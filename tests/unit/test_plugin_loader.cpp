@@ -1,7 +1,7 @@
 // The plugin ABI and loader: what loads, what is refused and why, and how long
 // a library stays loaded.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cstdio>
 #include <cstdlib>

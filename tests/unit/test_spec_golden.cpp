@@ -9,7 +9,7 @@
 #include "spbench/plugin_registry.hpp"
 #undef CHECK
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // Include/override semantics, --set, defaults, typed plugin options and the
 // resolved-spec round trip.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <filesystem>
 #include <fstream>

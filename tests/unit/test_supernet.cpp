@@ -2,7 +2,7 @@
 // and which weights it touches.
 // LibTorch first: its glog CHECK macro must not replace Catch's.
 #include <torch/torch.h>
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <algorithm>
 

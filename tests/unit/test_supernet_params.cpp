@@ -3,7 +3,7 @@
 // difference in a building block (a bias, an affine BN, a shortcut) shows up.
 // LibTorch first: its glog CHECK macro must not replace Catch's.
 #include <torch/torch.h>
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <algorithm>
 #include <cmath>
