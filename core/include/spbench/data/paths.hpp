@@ -12,6 +12,7 @@ inline constexpr const char* kDataRootEnv = "SPBENCH_DATA_ROOT";
 
 // The --data-root value when non-empty, else $SPBENCH_DATA_ROOT when set and
 // non-empty, else ../shared/data relative to the current working directory
+// (or, when that folder does not exist, beside the source tree spbench was built from)
 // (the layout of the project checkout). Returned absolute and normalised so
 // that error messages show where the program really looked.
 std::filesystem::path resolve_data_root(const std::string& cli_value = {});

@@ -1,0 +1,54 @@
+#pragma once
+// A tiny, fast training setting for tests: random 3×8×8 images, C=4, N=1.
+
+#include <ATen/ATen.h>
+
+#include <spbench/data/dataset.hpp>
+#include <spbench/option_parsing.hpp>
+#include <spbench/plugin_registry.hpp>
+#include <spbench/training/trainer.hpp>
+
+#include <map>
+#include <string>
+
+namespace spbench::test {
+
+inline data::ImageDataset tiny_dataset(std::int64_t n = 64, std::uint64_t seed = 1) {
+  at::manual_seed(static_cast<std::uint64_t>(seed));
+  data::ImageDataset d;
+  d.name = "tiny";
+  d.images = at::randint(0, 256, {n, 3, 8, 8}, at::kByte);
+  d.labels = at::randint(0, 10, {n}, at::kLong);
+  d.num_classes = 10;
+  d.mean = {0.5f, 0.5f, 0.5f};
+  d.std = {0.25f, 0.25f, 0.25f};
+  return d;
+}
+
+inline TrainerConfig tiny_config(int epochs = 3, std::int64_t steps = 3) {
+  TrainerConfig c;
+  c.setup.network.channels = 4;
+  c.setup.network.cells_per_stage = 1;
+  c.setup.network.num_classes = 10;
+  c.setup.epochs = epochs;
+  c.setup.batch_size = 16;
+  c.setup.seed = 5;
+  c.steps_per_epoch = steps;
+  c.log_every = 0;
+  return c;
+}
+
+// A plugin from the statically linked set, options given as YAML text.
+template <typename T>
+std::shared_ptr<T> make_plugin(const PluginRegistry& registry, PluginKind kind, const std::string& name,
+                               const std::map<std::string, std::string>& options = {}) {
+  const PluginInfo* info = registry.find(kind, name);
+  if (!info) throw std::invalid_argument("no plugin " + name);
+  Options o = info->default_options();
+  for (const auto& [k, v] : options) o.set(k, parse_option_value(*info->option(k), v));
+  if constexpr (std::is_same_v<T, PathSampler>) return registry.make_sampler(name, o);
+  else if constexpr (std::is_same_v<T, SupernetStrategy>) return registry.make_strategy(name, o);
+  else return registry.make_variant(name, o);
+}
+
+}  // namespace spbench::test
