@@ -363,6 +363,21 @@ TEST_CASE("avg_pool_3x3 averages each 3x3 window over the pixels inside the imag
   CHECK(pool->forward(img)[0][0][0][0].item<float>() == Approx(13.0f / 4.0f));
 }
 
+TEST_CASE("The reduction block adds a pooled 1x1 shortcut to two conv-BNs", "[supernet]") {
+  torch::manual_seed(11);
+  ResNetReduction block(4, 8);
+  const auto x = torch::randn({2, 4, 8, 8}).requires_grad_();
+  const auto reference_x = x.detach().clone().requires_grad_();
+  const auto y = block->forward(x);
+  const auto reference = block->conv_b->forward(block->conv_a->forward(reference_x)) +
+                         block->shortcut->forward(torch::avg_pool2d(reference_x, 2, 2));
+  CHECK(y.sizes() == at::IntArrayRef({2, 8, 4, 4}));
+  CHECK(torch::allclose(y, reference, 1e-5, 1e-6));
+  y.sum().backward();
+  reference.sum().backward();
+  CHECK(torch::allclose(x.grad(), reference_x.grad(), 1e-5, 1e-6));
+}
+
 TEST_CASE("A channels-last input gives the same logits as a contiguous one", "[supernet]") {
   torch::manual_seed(9);
   Supernet net(tiny(8, 1));

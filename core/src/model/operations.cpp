@@ -54,7 +54,18 @@ ResNetReductionImpl::ResNetReductionImpl(std::int64_t in_channels, std::int64_t 
 }
 
 at::Tensor ResNetReductionImpl::forward(const at::Tensor& x) {
-  at::Tensor residual = shortcut->forward(at::avg_pool2d(x, {2, 2}, {2, 2}));
+  at::Tensor pooled;
+  if (x.is_cpu()) {
+    const std::int64_t channels = x.size(1);
+    if (!quarter_kernel_.defined() || quarter_kernel_.size(0) != channels ||
+        quarter_kernel_.scalar_type() != x.scalar_type())
+      quarter_kernel_ = at::full({channels, 1, 2, 2}, 0.25, x.options().requires_grad(false));
+    pooled = at::conv2d(x, quarter_kernel_, {}, /*stride=*/2, /*padding=*/at::IntArrayRef({0, 0}), /*dilation=*/1,
+                        /*groups=*/channels);
+  } else {
+    pooled = at::avg_pool2d(x, {2, 2}, {2, 2});
+  }
+  at::Tensor residual = shortcut->forward(pooled);
   return conv_b->forward(conv_a->forward(x)) + residual;
 }
 

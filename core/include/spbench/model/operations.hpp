@@ -75,7 +75,9 @@ TORCH_MODULE(AvgPool3x3);
 
 // The residual block between stages: conv_b(conv_a(x)) + shortcut(x), with
 // conv_a a stride-2 ReLUConvBN 3×3, conv_b a ReLUConvBN 3×3 and the shortcut
-// AvgPool2d(2, 2) followed by a bias-free 1×1 convolution.
+// AvgPool2d(2, 2) followed by a bias-free 1×1 convolution. On the CPU the
+// pooling is a depthwise 2×2 stride-2 convolution with a kernel of 1/4 (the
+// same function, several times faster than avg_pool2d there).
 class ResNetReductionImpl : public CandidateOp {
  public:
   ResNetReductionImpl(std::int64_t in_channels, std::int64_t out_channels);
@@ -84,6 +86,9 @@ class ResNetReductionImpl : public CandidateOp {
   ReLUConvBN conv_a{nullptr};
   ReLUConvBN conv_b{nullptr};
   torch::nn::Conv2d shortcut{nullptr};
+
+ private:
+  at::Tensor quarter_kernel_;  // [C_in, 1, 2, 2], cached, not state
 };
 TORCH_MODULE(ResNetReduction);
 
