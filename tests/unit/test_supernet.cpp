@@ -341,6 +341,43 @@ TEST_CASE("copy_weights_from makes two super-networks compute the same function"
   }
 }
 
+TEST_CASE("avg_pool_3x3 averages each 3x3 window over the pixels inside the image", "[supernet]") {
+  torch::manual_seed(10);
+  AvgPool3x3 pool;
+  for (auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+    for (auto shape : {std::vector<std::int64_t>{2, 4, 8, 8}, std::vector<std::int64_t>{3, 8, 5, 7}}) {
+      const auto x = torch::randn(shape).contiguous(format).requires_grad_();
+      const auto reference_x = x.detach().clone().requires_grad_();
+      const auto y = pool->forward(x);
+      const auto reference = torch::avg_pool2d(reference_x, 3, 1, 1, false, /*count_include_pad=*/false);
+      CHECK(torch::allclose(y, reference, 1e-5, 1e-6));
+      const auto upstream = torch::randn_like(reference);
+      y.backward(upstream);
+      reference.backward(upstream);
+      CHECK(torch::allclose(x.grad(), reference_x.grad(), 1e-5, 1e-6));
+    }
+  }
+  // The corner of a ones-image with one bright pixel next to it: (1+1+1+10)/4.
+  auto img = torch::ones({1, 1, 4, 4});
+  img[0][0][1][1] = 10.0;
+  CHECK(pool->forward(img)[0][0][0][0].item<float>() == Approx(13.0f / 4.0f));
+}
+
+TEST_CASE("The reduction block adds a pooled 1x1 shortcut to two conv-BNs", "[supernet]") {
+  torch::manual_seed(11);
+  ResNetReduction block(4, 8);
+  const auto x = torch::randn({2, 4, 8, 8}).requires_grad_();
+  const auto reference_x = x.detach().clone().requires_grad_();
+  const auto y = block->forward(x);
+  const auto reference = block->conv_b->forward(block->conv_a->forward(reference_x)) +
+                         block->shortcut->forward(torch::avg_pool2d(reference_x, 2, 2));
+  CHECK(y.sizes() == at::IntArrayRef({2, 8, 4, 4}));
+  CHECK(torch::allclose(y, reference, 1e-5, 1e-6));
+  y.sum().backward();
+  reference.sum().backward();
+  CHECK(torch::allclose(x.grad(), reference_x.grad(), 1e-5, 1e-6));
+}
+
 TEST_CASE("A channels-last input gives the same logits as a contiguous one", "[supernet]") {
   torch::manual_seed(9);
   Supernet net(tiny(8, 1));

@@ -27,7 +27,23 @@ bool ReLUConvBNImpl::maps_zero_to_zero() const {
 }
 
 at::Tensor AvgPool3x3Impl::forward(const at::Tensor& x) {
-  return at::avg_pool2d(x, {3, 3}, {1, 1}, {1, 1}, /*ceil_mode=*/false, /*count_include_pad=*/false);
+  if (!x.is_cpu())
+    return at::avg_pool2d(x, {3, 3}, {1, 1}, {1, 1}, /*ceil_mode=*/false, /*count_include_pad=*/false);
+  const std::int64_t channels = x.size(1), height = x.size(2), width = x.size(3);
+  const auto options = x.options().requires_grad(false);
+  auto stale = [&x](const at::Tensor& t) {
+    return !t.defined() || t.scalar_type() != x.scalar_type() || t.device() != x.device();
+  };
+  if (stale(ones_kernel_) || ones_kernel_.size(0) != channels)
+    ones_kernel_ = at::ones({channels, 1, 3, 3}, options);
+  if (stale(inverse_counts_) || inverse_counts_.size(2) != height || inverse_counts_.size(3) != width) {
+    // Window sizes: the same depthwise sum applied to ones.
+    const at::Tensor counts =
+        at::conv2d(at::ones({1, 1, height, width}, options), at::ones({1, 1, 3, 3}, options), {}, 1, 1);
+    inverse_counts_ = counts.reciprocal();
+  }
+  return at::conv2d(x, ones_kernel_, {}, /*stride=*/1, /*padding=*/1, /*dilation=*/1, /*groups=*/channels) *
+         inverse_counts_;
 }
 
 ResNetReductionImpl::ResNetReductionImpl(std::int64_t in_channels, std::int64_t out_channels) {
@@ -38,7 +54,18 @@ ResNetReductionImpl::ResNetReductionImpl(std::int64_t in_channels, std::int64_t 
 }
 
 at::Tensor ResNetReductionImpl::forward(const at::Tensor& x) {
-  at::Tensor residual = shortcut->forward(at::avg_pool2d(x, {2, 2}, {2, 2}));
+  at::Tensor pooled;
+  if (x.is_cpu()) {
+    const std::int64_t channels = x.size(1);
+    if (!quarter_kernel_.defined() || quarter_kernel_.size(0) != channels ||
+        quarter_kernel_.scalar_type() != x.scalar_type())
+      quarter_kernel_ = at::full({channels, 1, 2, 2}, 0.25, x.options().requires_grad(false));
+    pooled = at::conv2d(x, quarter_kernel_, {}, /*stride=*/2, /*padding=*/at::IntArrayRef({0, 0}), /*dilation=*/1,
+                        /*groups=*/channels);
+  } else {
+    pooled = at::avg_pool2d(x, {2, 2}, {2, 2});
+  }
+  at::Tensor residual = shortcut->forward(pooled);
   return conv_b->forward(conv_a->forward(x)) + residual;
 }
 

@@ -54,16 +54,30 @@ class IdentityOpImpl : public CandidateOp {
 TORCH_MODULE(IdentityOp);
 
 // avg_pool_3x3: stride 1, padding 1, padding excluded from the average.
+//
+// On the CPU it is computed as a depthwise 3×3 convolution with a ones kernel
+// times the reciprocal of the per-position window size (9 inside, 6 on edges,
+// 4 in corners): LibTorch's avg_pool2d CPU kernel and its backward are 3–7×
+// slower than oneDNN's depthwise convolution at NAS-Bench-201's sizes and
+// took about half of a training step. Other devices use avg_pool2d.
+// The constant kernel and reciprocal map are cached, not registered: they
+// are not state.
 class AvgPool3x3Impl : public CandidateOp {
  public:
   at::Tensor forward(const at::Tensor& x) override;
   bool maps_zero_to_zero() const override { return true; }
+
+ private:
+  at::Tensor ones_kernel_;     // [C, 1, 3, 3]
+  at::Tensor inverse_counts_;  // [1, 1, H, W]
 };
 TORCH_MODULE(AvgPool3x3);
 
 // The residual block between stages: conv_b(conv_a(x)) + shortcut(x), with
 // conv_a a stride-2 ReLUConvBN 3×3, conv_b a ReLUConvBN 3×3 and the shortcut
-// AvgPool2d(2, 2) followed by a bias-free 1×1 convolution.
+// AvgPool2d(2, 2) followed by a bias-free 1×1 convolution. On the CPU the
+// pooling is a depthwise 2×2 stride-2 convolution with a kernel of 1/4 (the
+// same function, several times faster than avg_pool2d there).
 class ResNetReductionImpl : public CandidateOp {
  public:
   ResNetReductionImpl(std::int64_t in_channels, std::int64_t out_channels);
@@ -72,6 +86,9 @@ class ResNetReductionImpl : public CandidateOp {
   ReLUConvBN conv_a{nullptr};
   ReLUConvBN conv_b{nullptr};
   torch::nn::Conv2d shortcut{nullptr};
+
+ private:
+  at::Tensor quarter_kernel_;  // [C_in, 1, 2, 2], cached, not state
 };
 TORCH_MODULE(ResNetReduction);
 

@@ -1,0 +1,114 @@
+// Training-step throughput of the super-network: forward + backward + SGD
+// step on random uniform single paths, synthetic 32×32 input.
+//
+//   bench_train_step [--channels 16] [--cells 5] [--batch 64] [--threads 2]
+//                    [--warmup 3] [--reps 5] [--steps 4] [--seed 1]
+//                    [--channels-last]
+//
+// Prints one line: key=value pairs, images_per_s the median over repetitions.
+// bench/train_step.py is the same step in Python; scripts/bench-train-step
+// runs both. The path sequence comes from the same 64-bit LCG in both, so
+// both run the same architectures in the same order.
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "spbench/model/supernet.hpp"
+
+using namespace spbench;
+using namespace spbench::model;
+
+namespace {
+
+struct Args {
+  int channels = 16, cells = 5, batch = 64, threads = 2, warmup = 3, reps = 5, steps = 4;
+  std::uint64_t seed = 1;
+  bool channels_last = false;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "missing value for %s\n", k.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (k == "--channels") a.channels = std::atoi(next());
+    else if (k == "--cells") a.cells = std::atoi(next());
+    else if (k == "--batch") a.batch = std::atoi(next());
+    else if (k == "--threads") a.threads = std::atoi(next());
+    else if (k == "--warmup") a.warmup = std::atoi(next());
+    else if (k == "--reps") a.reps = std::atoi(next());
+    else if (k == "--steps") a.steps = std::atoi(next());
+    else if (k == "--seed") a.seed = std::strtoull(next(), nullptr, 10);
+    else if (k == "--channels-last") a.channels_last = true;
+    else {
+      std::fprintf(stderr, "unknown argument %s\n", k.c_str());
+      std::exit(2);
+    }
+  }
+  return a;
+}
+
+// The shared path sequence: Knuth's MMIX LCG, upper bits modulo 15625.
+struct PathSequence {
+  std::uint64_t state;
+  int next() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int>((state >> 33) % kNumArchitectures);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse(argc, argv);
+  at::set_num_threads(args.threads);
+  torch::manual_seed(static_cast<std::uint64_t>(args.seed));
+
+  Supernet net(SupernetOptions().channels(args.channels).cells_per_stage(args.cells));
+  net->train();
+  auto params = net->parameters();
+  torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.025).momentum(0.9).nesterov(true).weight_decay(5e-4));
+
+  auto x = torch::rand({args.batch, 3, 32, 32});
+  if (args.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  const auto y = torch::randint(0, 10, {args.batch}, torch::kLong);
+  PathSequence paths{args.seed};
+
+  auto step = [&] {
+    const Path path = Path::shared(CellArch::from_code(paths.next()));
+    reset_gradients(params);
+    torch::nn::functional::cross_entropy(net->forward(x, path), y).backward();
+    sgd.step();
+  };
+
+  for (int i = 0; i < args.warmup; ++i) step();
+  std::vector<double> rates;
+  for (int r = 0; r < args.reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < args.steps; ++i) step();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rates.push_back(args.batch * args.steps / s);
+  }
+  std::sort(rates.begin(), rates.end());
+  const double median = rates.size() % 2 ? rates[rates.size() / 2]
+                                         : 0.5 * (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]);
+  std::printf("impl=cpp channels=%d cells=%d batch=%d threads=%d params=%lld images_per_s=%.1f ms_per_step=%.2f min=%.1f max=%.1f\n",
+              args.channels, args.cells, args.batch, at::get_num_threads(),
+              static_cast<long long>(count_parameters(*net)), median, 1000.0 * args.batch / median,
+              rates.front(), rates.back());
+  return 0;
+}
