@@ -61,7 +61,8 @@ void Progress::update(std::int64_t done, const std::string& detail) {
     std::fflush(stderr);
     return;
   }
-  if (every_ > 0 && done - last_line_ >= every_) {
+  // The last unit is reported by finish(), with the epoch summary.
+  if (every_ > 0 && done < total_ && done - last_line_ >= every_) {
     last_line_ = done;
     sink_(line(done, detail, false));
   }

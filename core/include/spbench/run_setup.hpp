@@ -19,7 +19,7 @@ struct NetworkSetup {
   bool bn_affine = true;               // learnable BN scale and shift
   bool bn_track_running_stats = true;  // keep running statistics for evaluation
   double dropout = 0.0;                // before the classifier
-  double drop_path = 0.0;              // per-edge drop probability in training (scaled by depth)
+  double drop_path = 0.0;              // per-sample drop probability of each computed edge output (training only)
 };
 
 struct OptimizerSetup {
