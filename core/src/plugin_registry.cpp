@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "spbench/option_parsing.hpp"
 
@@ -45,6 +48,7 @@ struct PluginRegistry::Entry {
   PluginInfo info;
   const PluginDescriptor* descriptor = nullptr;
   std::shared_ptr<boost::dll::shared_library> library;  // null for static plugins
+  fs::path canonical;  // the library's resolved path (empty for static plugins)
 };
 
 namespace {
@@ -159,9 +163,48 @@ const PluginInfo& PluginRegistry::add_descriptor(const PluginDescriptor* descrip
   return entries_.back()->info;
 }
 
+namespace {
+
+// Loads the library and calls its entry point in a child process first: a
+// library whose initialisation crashes (or aborts) then costs the child, not
+// the run, and is refused with the signal it died of.
+void probe_in_child(const fs::path& file) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return;  // cannot probe: load directly, as without probing
+  if (pid == 0) {
+    try {
+      boost::dll::shared_library lib;
+      boost::dll::fs::error_code ec;
+      lib.load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
+      if (!ec && lib.has("spbench_plugin")) (void)lib.get_alias<const PluginDescriptor*()>("spbench_plugin")();
+    } catch (...) {
+    }
+    ::_exit(0);  // no destructors, no atexit handlers of the parent's libraries
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status))
+    throw PluginError(file.string(), fmt::format("the library crashed while loading (signal {}: {}); it was not loaded",
+                                                 WTERMSIG(status), strsignal(WTERMSIG(status))));
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    throw PluginError(file.string(),
+                      fmt::format("the library exited the process while loading (status {}); it was not loaded",
+                                  WEXITSTATUS(status)));
+}
+
+}  // namespace
+
 const PluginInfo& PluginRegistry::load_library(const fs::path& file) {
   const std::string source = file.string();
   if (!fs::is_regular_file(file)) throw PluginError(source, "no such plugin library");
+  // The same file reached twice (a folder both in SPBENCH_PLUGIN_PATH and a
+  // spec's plugin_paths, a symbolic link) is one plugin, not a duplicate.
+  std::error_code ec_canonical;
+  const fs::path canonical = fs::weakly_canonical(file, ec_canonical);
+  for (const auto& e : entries_)
+    if (!e->canonical.empty() && e->canonical == canonical) return e->info;
+  if (probe_) probe_in_child(file);
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
@@ -177,6 +220,7 @@ const PluginInfo& PluginRegistry::load_library(const fs::path& file) {
   }
   const PluginInfo& info = add_descriptor(descriptor, source);
   entries_.back()->library = std::move(library);
+  entries_.back()->canonical = canonical;
   return info;
 }
 

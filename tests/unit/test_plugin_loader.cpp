@@ -97,7 +97,7 @@ TEST_CASE("A second plugin with a name already registered is refused as a duplic
 TEST_CASE("Scanning a folder reports every refused library and keeps going") {
   PluginRegistry registry;
   auto errors = registry.load_directory(SPBENCH_TEST_BROKEN_PLUGIN_DIR);
-  CHECK(errors.size() == 5);
+  CHECK(errors.size() == 6);
   CHECK(registry.find("test-wrong-api") == nullptr);
   auto missing = registry.load_directory(fs::path(SPBENCH_TEST_BROKEN_PLUGIN_DIR) / "no-such-folder");
   REQUIRE(missing.size() == 1);
@@ -143,4 +143,20 @@ TEST_CASE("SPBENCH_PLUGIN_PATH adds folders that spbench plugins lists") {
   CHECK_THAT(out, Catch::Contains("uniform"));
   CHECK_THAT(out, Catch::Contains("paths_per_step"));
   CHECK_THAT(out, !Catch::Contains("one-shot"));  // --kind filters
+}
+
+TEST_CASE("A library that crashes while loading is refused and the process survives") {
+  PluginRegistry registry(false);
+  const std::string reason = refusal(registry, broken("crash-on-load"));
+  CHECK_THAT(reason, Catch::Contains("crashed while loading (signal 11"));
+  CHECK(registry.list().empty());
+}
+
+TEST_CASE("Loading the same library twice, even through another path, registers it once") {
+  PluginRegistry registry(false);
+  const fs::path file = fs::path(SPBENCH_TEST_EXTRA_PLUGIN_DIR) / "fixed-sampler.so";
+  registry.load_library(file);
+  registry.load_library(fs::path(SPBENCH_TEST_EXTRA_PLUGIN_DIR) / ".." / "extra-plugins" / "fixed-sampler.so");
+  CHECK(registry.load_directory(SPBENCH_TEST_EXTRA_PLUGIN_DIR).empty());
+  CHECK(registry.list().size() == 1);
 }

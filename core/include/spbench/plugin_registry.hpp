@@ -63,6 +63,11 @@ class PluginRegistry {
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
 
+  // Whether load_library() first loads each library in a forked child
+  // process, so that a library that crashes during loading is refused
+  // instead of taking the process down (default: on).
+  void set_probe_in_subprocess(bool probe) { probe_ = probe; }
+
   // Loads one library; throws PluginError when it is refused.
   const PluginInfo& load_library(const std::filesystem::path& file);
   // Loads every library (platform suffix, e.g. .so) directly in `dir`, in
@@ -88,6 +93,7 @@ class PluginRegistry {
   struct Entry;
   const Entry& entry(PluginKind kind, const std::string& name) const;
   std::vector<std::unique_ptr<Entry>> entries_;
+  bool probe_ = true;
 };
 
 // The folders the command-line tool scans, in order: the plugin folder next
