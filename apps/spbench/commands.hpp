@@ -18,8 +18,11 @@ void add_arch_command(CLI::App& app);
 
 // Loads the statically linked plugins, the plugin folder next to the
 // executable, SPBENCH_PLUGIN_PATH and `extra_dirs`. Refusals are printed; with
-// `strict` any refusal is an error (std::runtime_error).
-void load_plugins(PluginRegistry& registry, const std::vector<std::filesystem::path>& extra_dirs, bool strict);
+// `strict` any refusal is an error (std::runtime_error). Without
+// `default_dirs` only `extra_dirs` are scanned (a registry that already holds
+// the default folders would refuse each of their plugins as a duplicate).
+void load_plugins(PluginRegistry& registry, const std::vector<std::filesystem::path>& extra_dirs, bool strict,
+                  bool default_dirs = true);
 
 // The full command line, for provenance.
 extern std::string g_command_line;

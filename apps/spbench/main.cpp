@@ -11,8 +11,10 @@
 namespace spbench::cli {
 std::string g_command_line;
 
-void load_plugins(PluginRegistry& registry, const std::vector<std::filesystem::path>& extra_dirs, bool strict) {
-  std::vector<std::filesystem::path> dirs = default_plugin_directories();
+void load_plugins(PluginRegistry& registry, const std::vector<std::filesystem::path>& extra_dirs, bool strict,
+                  bool default_dirs) {
+  std::vector<std::filesystem::path> dirs;
+  if (default_dirs) dirs = default_plugin_directories();
   dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
   std::vector<PluginError> errors;
   for (const auto& dir : dirs) {

@@ -28,7 +28,8 @@ ExperimentSpec load_spec_for_cli(const SpecSource& source, PluginRegistry& regis
   // the second pass).
   std::vector<Diagnostic> first;
   ExperimentSpec draft = validate_spec(loaded, plugin_catalog(registry), first);
-  if (!draft.plugin_paths.empty()) load_plugins(registry, draft.plugin_paths, /*strict=*/true);
+  if (!draft.plugin_paths.empty())
+    load_plugins(registry, draft.plugin_paths, /*strict=*/true, /*default_dirs=*/false);
   std::vector<Diagnostic> diagnostics;
   ExperimentSpec spec = validate_spec(loaded, plugin_catalog(registry), diagnostics);
   if (!diagnostics.empty()) throw SpecError(diagnostics);

@@ -1,0 +1,98 @@
+// Sampler `op-biased`: single-path training like `uniform`, except that one
+// operation is drawn `weight` times as often as each of the others on every
+// edge that allows it. A knob for asking how much the ranking suffers when
+// the super-network trains one operation more than the rest.
+
+#include <spbench/plugin.hpp>
+
+#include <array>
+#include <string>
+
+namespace my_plugins::op_biased {
+
+using namespace spbench;
+
+class OpBiasedSampler final : public PathSampler {
+ public:
+  // Options arrive typed and with defaults filled in; what the type alone
+  // cannot express is checked here and reported as an OptionError naming the
+  // option (`spbench validate` shows it next to the spec line).
+  explicit OpBiasedSampler(const Options& options)
+      : favour_(*op_from_name(options.get_string("favour"))), weight_(options.get_float("weight")) {
+    if (!(weight_ > 0.0)) throw OptionError("weight", "weight must be positive");
+  }
+
+  // Checks that need the rest of the spec: favouring an operation the search
+  // space excludes would silently be plain uniform sampling.
+  void validate(const RunSetup& setup) const override {
+    if (!setup.space.ops().contains(favour_))
+      throw OptionError("favour", "favour: " + std::string(op_name(favour_)) + " is not in the search space");
+  }
+
+  // Once per training phase: a few-shot strategy's sub-super-network may fix
+  // some edges, so the allowed operations are taken per edge.
+  void begin(const SearchSpace& space, int cells) override {
+    cells_ = cells;
+    for (int e = 0; e < kNumEdges; ++e) {
+      edges_[e].ops = space.edge_ops(e).members(&edges_[e].count);
+      double total = 0.0;
+      for (int i = 0; i < edges_[e].count; ++i) {
+        total += edges_[e].ops[i] == favour_ ? weight_ : 1.0;
+        edges_[e].cumulative[i] = total;
+      }
+    }
+  }
+
+  // One path per step, one architecture per cell (just one with topology
+  // sharing). Only the run's generator is used, so runs are reproducible and
+  // resumable without state of our own to checkpoint.
+  std::vector<Path> next_step(Rng& rng) override {
+    Path path;
+    path.cells.resize(static_cast<std::size_t>(cells_));
+    for (auto& cell : path.cells)
+      for (int e = 0; e < kNumEdges; ++e) cell.ops[e] = draw(edges_[e], rng);
+    return {path};
+  }
+
+ private:
+  struct Edge {
+    std::array<Op, kNumOps> ops{};
+    std::array<double, kNumOps> cumulative{};
+    int count = 0;
+  };
+
+  static Op draw(const Edge& edge, Rng& rng) {
+    const double u = uniform_real(rng) * edge.cumulative[edge.count - 1];
+    for (int i = 0; i + 1 < edge.count; ++i)
+      if (u < edge.cumulative[i]) return edge.ops[i];
+    return edge.ops[edge.count - 1];
+  }
+
+  Op favour_;
+  double weight_;
+  int cells_ = 1;
+  std::array<Edge, kNumEdges> edges_{};
+};
+
+// The option schema: name, type, default (as YAML), one line of
+// documentation, and for strings the allowed values. `spbench plugins
+// op-biased` prints exactly this; the spec validator enforces types and
+// choices before the constructor runs.
+const OptionSpec kOptions[] = {
+    {"favour", OptionType::String, "nor_conv_3x3", "the operation drawn more often",
+     "none|skip_connect|nor_conv_1x1|nor_conv_3x3|avg_pool_3x3"},
+    {"weight", OptionType::Float, "2.0", "how many times as likely as each other operation (> 0; 1 = uniform)"},
+};
+
+const PluginDescriptor* entry() {
+  static const PluginDescriptor descriptor = make_plugin_descriptor<OpBiasedSampler>(
+      "op-biased", "0.1.0", "like uniform, but one operation is drawn `weight` times as often", kOptions);
+  return &descriptor;
+}
+
+}  // namespace my_plugins::op_biased
+
+// Exports the entry point (or, compiled with SPBENCH_PLUGIN_STATIC for the
+// tests, registers the descriptor at start-up). Must name a function inside a
+// namespace.
+SPBENCH_PLUGIN(my_plugins::op_biased::entry)
