@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include <spbench/experiment.hpp>
+
 #include "commands.hpp"
 #include "spec_loading.hpp"
 
@@ -19,6 +21,9 @@ void add_validate_command(CLI::App& app) {
     if (!file->empty()) source.file = *file;
     source.sets = *sets;
     ExperimentSpec spec = load_spec_for_cli(source, registry);
+    // The plugins themselves check what the schema cannot (a split edge the
+    // subset excludes, an option range): build them as a run would.
+    prepare_experiment(spec, registry);
     std::cout << to_yaml(spec);
   });
 }
