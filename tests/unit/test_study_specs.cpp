@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -15,6 +16,8 @@
 #include <spbench/experiment.hpp>
 #include <spbench/spec/registry_catalog.hpp>
 #include <spbench/spec/spec.hpp>
+
+#include "test_paths.hpp"
 
 namespace fs = std::filesystem;
 using namespace spbench;
@@ -181,7 +184,35 @@ TEST_CASE("The study's key comparisons resolve to the plugins and settings they 
     CHECK_FALSE(prepare_experiment(study(profile, "bn-non-affine"), registry()).setup.network.bn_affine);
     CHECK(prepare_experiment(study(profile, "weight-decay-off"), registry()).setup.optimizer.weight_decay == 0.0);
   }
-  // The proxy scales image-size-dependent options down with its images.
+  // The proxy scales options that depend on image size or run length down.
   CHECK(study("cpu-proxy", "cutout").variants.at(0).options.get_int("length") == 8);
   CHECK(study("full", "cutout").variants.at(0).options.get_int("length") == 16);
+  CHECK(study("cpu-proxy", "lr-warmup").variants.at(0).options.get_float("epochs") == 1.0);
+  CHECK(study("cpu-proxy", "ema").variants.at(0).options.get_float("decay") == 0.98);
+  CHECK(study("full", "ema").variants.at(0).options.get_float("decay") == 0.999);
+}
+
+TEST_CASE("A few-shot spec whose split edge the subset leaves one operation is refused before training") {
+  const fs::path dir = spbench::test::scratch_dir("study-few-shot-subset");
+  const fs::path file = dir / "bad-split.yaml";
+  {
+    std::ofstream out(file);
+    out << "search_space: {ops: [none, nor_conv_3x3]}\n"
+           "strategy: {name: few-shot, options: {split_edges: [1]}}\n";
+  }
+  const ExperimentSpec ok = load(file);  // the schema alone cannot know
+  CHECK_NOTHROW(prepare_experiment(ok, registry()));
+  std::ofstream(file) << "search_space: {ops: [nor_conv_3x3]}\n"
+                         "strategy: {name: few-shot, options: {split_edges: [1]}}\n";
+  const ExperimentSpec spec = load(file);
+  try {
+    prepare_experiment(spec, registry());
+    FAIL("prepare_experiment accepted a split edge with one operation");
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    INFO(message);
+    CHECK(message.find("bad-split.yaml:2") != std::string::npos);  // where the strategy was chosen
+    CHECK(message.find("option 'split_edges'") != std::string::npos);
+    CHECK(message.find("split edge 1 allows 1 operation(s)") != std::string::npos);
+  }
 }
