@@ -16,7 +16,10 @@ class LrWarmup final : public TrainingVariant {
   double learning_rate(double lr, const TrainingContext& ctx) override {
     const double warm_steps = epochs_ * static_cast<double>(ctx.steps_per_epoch);
     if (warm_steps <= 0.0) return lr;
-    const double progress = static_cast<double>(ctx.step + 1) / warm_steps;  // ctx.step: step within the phase
+    // ctx.step counts the steps of the current phase from 0, so the first
+    // step of every phase runs at exactly start_factor·lr and step
+    // `warm_steps` is the first at the full rate.
+    const double progress = static_cast<double>(ctx.step) / warm_steps;
     if (progress >= 1.0) return lr;
     return lr * (start_ + (1.0 - start_) * progress);
   }
