@@ -21,7 +21,7 @@ struct TrainingContext {
   int total_epochs = 0;  // over all phases
   int phase_epoch = 0;   // epoch within the phase
   int phase_epochs = 0;
-  std::int64_t step = 0;  // global optimizer step, 0-based
+  std::int64_t step = 0;  // optimizer step within the current phase, 0-based (warm-up restarts per phase)
   std::int64_t steps_per_epoch = 0;
   double learning_rate = 0.0;  // the rate the coming optimizer step uses
 
