@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include <spbench/data/paths.hpp>
+#include <spbench/evaluation/study.hpp>
 #include <spbench/experiment.hpp>
 #include <spbench/progress.hpp>
 #include <spbench/run_directory.hpp>
@@ -28,6 +29,7 @@ struct RunArgs {
   bool force = false;
   int threads = -1;
   int stop_after_epochs = 0;
+  std::string shard;
 };
 
 void run(const RunArgs& args) {
@@ -39,7 +41,11 @@ void run(const RunArgs& args) {
 
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path(spec.output.dir) / spec.name
                                                      : std::filesystem::path(args.out);
-  RunDirectory dir(out, RunDirectoryPolicy{args.force, args.resume});
+  const evaluation::ShardSpec shard =
+      args.shard.empty() ? evaluation::ShardSpec{} : evaluation::parse_shard(args.shard);
+  // Shards share one trained super-network: a shard run continues the run
+  // folder (training only what is not trained yet) instead of refusing it.
+  RunDirectory dir(out, RunDirectoryPolicy{args.force, args.resume || (shard.sharded() && std::filesystem::exists(out))});
   const int threads = resolve_threads(args.threads >= 0 ? args.threads : spec.threads);
   at::set_num_threads(threads);
 
@@ -53,8 +59,13 @@ void run(const RunArgs& args) {
   };
   say(fmt::format("spbench {} run '{}' in {} ({} threads{})", kProjectVersion, spec.name, out.string(), threads,
                   dir.resumed() ? ", resuming" : ""));
+  evaluation::StudyResult study;
   try {
     RunOptions options;
+    data::DataSplits splits;
+    Trainer::Plugins plugins;
+    options.splits_out = &splits;
+    options.plugins_out = &plugins;
     options.data_root = data::resolve_data_root(args.data_root);
     options.progress_bar = Progress::stderr_is_terminal();
     options.stop_after_epochs = args.stop_after_epochs;
@@ -64,20 +75,37 @@ void run(const RunArgs& args) {
                       trainer->total_epochs()));
       return;
     }
+    evaluation::StudyInputs inputs;
+    inputs.spec = &spec;
+    inputs.networks = {trainer->networks(), trainer->networks_info(), plugins.strategy, plugins.variants};
+    inputs.splits = std::move(splits);
+    inputs.data_root = options.data_root;
+    inputs.device = resolve_device(spec.device);
+    inputs.progress_bar = options.progress_bar;
+    for (const auto& e : trainer->history()) inputs.training_seconds += e.seconds;
+    inputs.sink = say;
+    study = evaluation::run_study(inputs, dir.path(), shard);
   } catch (const std::exception& e) {
     dir.log(std::string("error: ") + e.what());
     dir.set_state(RunState::Failed, e.what());
     throw;
   }
   dir.write_text("provenance.json", provenance_json(g_command_line, start, now_iso8601()));
+  if (!study.complete) {
+    // The run is finished once `spbench merge` has combined every shard.
+    dir.set_state(RunState::Running, fmt::format("shard {}/{} evaluated", shard.index, shard.count));
+    return;
+  }
   dir.set_state(RunState::Finished);
-  say(fmt::format("finished: {}", out.string()));
+  std::cout << '\n' << study.table << std::flush;
+  dir.log(study.table);
+  say(fmt::format("finished: {} (predictions.csv, metrics.json)", out.string()));
 }
 
 }  // namespace
 
 void add_run_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "train (and later evaluate) one experiment in a run folder");
+  auto* cmd = app.add_subcommand("run", "train and evaluate one experiment in a run folder");
   auto args = std::make_shared<RunArgs>();
   cmd->add_option("spec", args->spec, "spec file (default: the embedded quickstart experiment)");
   cmd->add_option("--out", args->out, "run folder (default: <output.dir>/<name>)");
@@ -89,6 +117,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--force", args->force, "replace an existing run folder, finished or not");
   cmd->add_option("--stop-after-epochs", args->stop_after_epochs,
                   "stop after this many epochs (a planned interruption; continue with --resume)");
+  cmd->add_option("--shard", args->shard,
+                  "evaluate only shard I of N (I/N, from 0); trains first unless the run folder holds a trained "
+                  "checkpoint; combine the shards with `spbench merge`");
   cmd->callback([args] { run(*args); });
 }
 

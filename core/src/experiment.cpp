@@ -104,6 +104,8 @@ std::unique_ptr<Trainer> train_experiment(const ExperimentSpec& spec, const Plug
   config.setup.network.num_classes = splits.train.num_classes;
   config.setup.network.input_channels = static_cast<int>(splits.train.channels());
   config.progress_bar = options.progress_bar;
+  if (options.splits_out) *options.splits_out = splits;
+  if (options.plugins_out) *options.plugins_out = prepared.plugins;
   auto trainer = std::make_unique<Trainer>(config, prepared.plugins, std::move(splits.train), &run_dir);
   if (options.sink) trainer->set_message_sink(options.sink);
   trainer->train(options.stop_after_epochs);

@@ -43,6 +43,10 @@ struct RunOptions {
   bool progress_bar = false;
   int stop_after_epochs = 0;        // >0: stop early (tests of resumption)
   std::function<void(const std::string&)> sink;  // messages (default: stderr + log)
+  // When set, receive what evaluation after training needs: the loaded
+  // splits (tensors shared, not copied) and the plugins the trainer used.
+  data::DataSplits* splits_out = nullptr;
+  Trainer::Plugins* plugins_out = nullptr;
 };
 
 // Trains the experiment in `run_dir` (resuming from its checkpoint when it
