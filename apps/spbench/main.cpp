@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   spbench::cli::add_validate_command(app);
   spbench::cli::add_run_command(app);
   spbench::cli::add_arch_command(app);
+  spbench::cli::add_matrix_command(app);
+  spbench::cli::add_table_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
