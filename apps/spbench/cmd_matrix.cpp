@@ -114,7 +114,9 @@ void print_table_and_plots(const fs::path& results, const MatrixArgs& args) {
   for (const auto& p : plots.written) std::cerr << "plot: " << p.string() << '\n';
 }
 
-void run_local_backend(const matrix::ResolvedMatrix& m, const fs::path& results, const MatrixArgs& args) {
+void run_local_backend(const matrix::ResolvedMatrix& m, const fs::path& results_in, const MatrixArgs& args) {
+  // Absolute, so that the logs and failure reports name the same files from anywhere.
+  const fs::path results = fs::absolute(results_in).lexically_normal();
   matrix::FileLock lock = lock_results(results);
   matrix::prepare_results(results, m);
   const matrix::MatrixIndex index = matrix::read_matrix_json(results);
