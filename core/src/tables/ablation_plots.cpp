@@ -126,9 +126,9 @@ PlotResult write_ablation_plots(const std::vector<CellResult>& cells, const Abla
     }
     if (!lines.empty()) {
       std::string s = "set logscale x\nset xlabel 'top-n architectures (by truth)'\nset ylabel 'Kendall tau'\n"
-                      "set key outside right\nset grid\nplot ";
+                      "set key below left vertical font ',9'\nset grid\nplot ";
       for (std::size_t i = 0; i < lines.size(); ++i) s += (i ? ", \\\n     " : "") + lines[i];
-      plots.push_back({"topn-kendall", s + "\n", "1000,600"});
+      plots.push_back({"topn-kendall", s + "\n", fmt::format("900,{}", 520 + 18 * static_cast<int>(lines.size()))});
     }
   }
 
@@ -162,18 +162,24 @@ PlotResult write_ablation_plots(const std::vector<CellResult>& cells, const Abla
   {
     std::string data;
     int i = 0;
+    double low = 0;  // bars start at 0, so the axis must show it
     for (const auto& row : table.rows) {
       const Stat& s = row.values.front();  // kendall_tau is the first column
       if (s.n == 0) continue;
-      data += fmt::format("{} {} {} {}\n", i++, s.mean, std::isnan(s.stdev) ? 0.0 : s.stdev, gp_string(row.label));
+      const double sd = std::isnan(s.stdev) ? 0.0 : s.stdev;
+      low = std::min(low, s.mean - sd);
+      data += fmt::format("{} {} {} {}\n", i++, s.mean, sd, gp_string(row.label));
     }
     if (i > 0) {
       write_file_atomic(out_dir / "ablation.dat", data);
       plots.push_back({"ablation",
-                       "set style fill solid 0.5 border -1\nset boxwidth 0.6\nset ylabel 'Kendall tau'\n"
-                       "set xtics rotate by -30 left font ',8'\nset grid ytics\nunset key\nset offsets 0.5,0.5,0,0\n"
-                       "plot 'ablation.dat' using 1:2:xtic(4) with boxes, '' using 1:2:3 with yerrorbars pointtype -1\n",
-                       fmt::format("{},600", std::max(600, 160 * i))});
+                       fmt::format("set style fill solid 0.5 border -1\nset boxwidth 0.6\nset ylabel 'Kendall tau'\n"
+                                   "set yrange [{}:*]\nset xtics rotate by -25 left font ',8'\nset bmargin 12\n"
+                                   "set rmargin 28\nset grid ytics\nunset key\nset offsets 0.5,0.5,0,0\n"
+                                   "plot 'ablation.dat' using 1:2:xtic(4) with boxes, "
+                                   "'' using 1:2:3 with yerrorbars pointtype -1 linecolor 'black'\n",
+                                   low < 0 ? low * 1.1 : 0.0),
+                       fmt::format("{},600", std::max(700, 180 * i + 250))});
     }
   }
 
