@@ -228,3 +228,41 @@ TEST_CASE("spbench matrix --backend slurm --no-submit writes the job array with 
   for (const auto& c : index.cells) CHECK(fs::exists(dir / "out" / c.id / "cell.yaml"));
   CHECK(index.cells[2].name == "seed=2");
 }
+
+TEST_CASE("A results folder refuses a cell whose spec changed after it started, and tells running from interrupted") {
+  const fs::path dir = test::scratch_dir("matrix-prepare");
+  const fs::path results = dir / "results";
+  auto resolve = [&](int epochs) {
+    std::ofstream(dir / "m.yaml") << "name: prep\ntraining: {epochs: " << epochs << "}\nmatrix: {seed: [0, 1]}\n";
+    std::vector<Diagnostic> diagnostics;
+    auto m = matrix::resolve_matrix(dir / "m.yaml", spec_test::fake_catalog(), {}, diagnostics);
+    REQUIRE(diagnostics.empty());
+    return m;
+  };
+  const auto first = resolve(2);
+  matrix::prepare_results(results, first);
+  const auto index = matrix::read_matrix_json(results);
+  REQUIRE(index.cells.size() == 2);
+  CHECK(index.cells[1].epochs == 2);
+  CHECK(read(results / index.cells[0].id / "cell.yaml") == first.cells[0].yaml);
+
+  // Not started yet: the new spec simply replaces the old one.
+  matrix::prepare_results(results, resolve(3));
+  CHECK_THAT(read(results / index.cells[0].id / "cell.yaml"), Catch::Contains("epochs: 3"));
+
+  const fs::path cell = results / index.cells[0].id;
+  std::ofstream(cell / "status.json") << R"({"state": "running"})";
+  CHECK_THROWS_WITH(matrix::prepare_results(results, resolve(4)),
+                    Catch::Contains("already ran with a different spec") && Catch::Contains("seed=0"));
+  CHECK_THAT(read(cell / "cell.yaml"), Catch::Contains("epochs: 3"));  // nothing was written
+
+  // Nobody holds the cell's lock: the "running" run was killed.
+  CHECK(matrix::read_cell_status(cell).state == matrix::CellState::Interrupted);
+  {
+    auto lock = matrix::FileLock::acquire(cell / ".cell.lock");
+    REQUIRE(lock);
+    CHECK(matrix::read_cell_status(cell).state == matrix::CellState::Running);
+  }
+  CHECK_THAT(matrix::format_status(results),
+             Catch::Contains("2 cells: 0 finished, 0 running, 1 interrupted, 0 failed, 1 pending"));
+}
