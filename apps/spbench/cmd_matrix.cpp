@@ -112,6 +112,8 @@ void print_table_and_plots(const fs::path& results, const MatrixArgs& args) {
   const auto plots = tables::write_ablation_plots(cells, table, results / "plots");
   for (const auto& w : plots.warnings) std::cerr << "warning: " << w << '\n';
   for (const auto& p : plots.written) std::cerr << "plot: " << p.string() << '\n';
+  if (plots.written.empty() && plots.warnings.empty())
+    std::cerr << "plots: nothing to plot (no cell has metrics.json or predictions.csv)\n";
 }
 
 void run_local_backend(const matrix::ResolvedMatrix& m, const fs::path& results_in, const MatrixArgs& args) {

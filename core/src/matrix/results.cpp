@@ -348,7 +348,9 @@ LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index,
   const std::size_t total = queue.size();
   std::size_t ended = 0;
   auto epochs_of = [&](const Cell& c) {
-    return std::min<std::int64_t>(std::max(c.epochs, 1), count_lines(results_dir / c.id / "train-log.jsonl"));
+    // A cell counts in full only once it has finished: after its last
+    // epoch it still evaluates, and some strategies log more phases than epochs.
+    return std::min<std::int64_t>(std::max(c.epochs, 1) - 1, count_lines(results_dir / c.id / "train-log.jsonl"));
   };
   auto detail = [&] {
     return fmt::format("{}/{} cells done, {} running, {} failed", ended - summary.failed.size(), total, running.size(),
