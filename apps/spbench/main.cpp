@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   spbench::cli::add_arch_command(app);
   spbench::cli::add_score_command(app);
   spbench::cli::add_merge_command(app);
+  spbench::cli::add_matrix_command(app);
+  spbench::cli::add_table_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

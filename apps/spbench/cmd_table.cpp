@@ -1,0 +1,68 @@
+// `spbench table RESULTS_DIR [--format md|csv|tex|html] [--baseline CELL]`:
+// the ablation table of a matrix's results folder, and optionally its plots.
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include <spbench/atomic_file.hpp>
+#include <spbench/tables/ablation.hpp>
+
+#include "commands.hpp"
+
+namespace spbench::cli {
+
+namespace {
+
+struct TableArgs {
+  std::string results;
+  std::string format = "md";
+  std::string baseline;
+  bool no_timing = false;
+  std::size_t top_n = 10;
+  std::string precision_k = "10";
+  std::string plots;
+  std::string output;
+};
+
+void table(const TableArgs& args) {
+  tables::AblationOptions options;
+  options.baseline = args.baseline;
+  options.timing = !args.no_timing;
+  options.top_n = args.top_n;
+  options.precision_k = args.precision_k;
+  const auto format = tables::parse_table_format(args.format);
+  const auto cells = tables::read_cell_results(args.results, options);
+  const auto built = tables::build_ablation_table(cells, options);
+  const std::string text = tables::render_ablation(built, format);
+  if (args.output.empty())
+    std::cout << text;
+  else
+    write_file_atomic(args.output, text);
+  if (!args.plots.empty()) {
+    const auto plots = tables::write_ablation_plots(cells, built, args.plots);
+    for (const auto& w : plots.warnings) std::cerr << "warning: " << w << '\n';
+    for (const auto& p : plots.written) std::cerr << "plot: " << p.string() << '\n';
+  }
+}
+
+}  // namespace
+
+void add_table_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("table", "the ablation table of a matrix's results folder (one row per cell, "
+                                          "seeds as mean ± std (n))");
+  auto args = std::make_shared<TableArgs>();
+  cmd->add_option("results", args->results, "results folder of `spbench matrix` (or any folder of run folders)")
+      ->required();
+  cmd->add_option("--format", args->format, "md, csv, tex or html")
+      ->check(CLI::IsMember({"md", "markdown", "csv", "tex", "latex", "html"}));
+  cmd->add_option("--baseline", args->baseline, "the row other rows are compared with (Δ): a cell name, its id, or a row label");
+  cmd->add_flag("--no-timing", args->no_timing, "leave out the training-time column (for comparing tables across machines)");
+  cmd->add_option("--top-n", args->top_n, "the point of the top-n Kendall curve shown")->check(CLI::PositiveNumber);
+  cmd->add_option("--precision-k", args->precision_k, "the precision@k entry shown (its label: 10, 50, 1%, …)");
+  cmd->add_option("--plots", args->plots, "also write the plots (PNG, via gnuplot) into this folder");
+  cmd->add_option("--output,-o", args->output, "write the table to this file instead of standard output");
+  cmd->callback([args] { table(*args); });
+}
+
+}  // namespace spbench::cli

@@ -1,0 +1,183 @@
+// `spbench matrix` running real (tiny) cells locally: a failing cell does not
+// stop the others, reruns skip finished cells, a killed matrix resumes with
+// every cell finished exactly once, and a second matrix on the same results
+// folder is refused.
+
+#include "catch.hpp"
+
+#include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "spbench/matrix/results.hpp"
+#include "test_paths.hpp"
+
+namespace fs = std::filesystem;
+using namespace spbench;
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+Result run(const std::string& args) {
+  const std::string cmd = "'" + std::string(SPBENCH_TEST_EXE) + "' " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int lines(const fs::path& p) {
+  std::ifstream in(p);
+  int n = 0;
+  for (std::string l; std::getline(in, l);) n += l.empty() ? 0 : 1;
+  return n;
+}
+
+// The tiny Fashion-MNIST experiment of test_cli_run.cpp plus a matrix.
+fs::path tiny_matrix(const fs::path& dir, int epochs, const std::string& matrix) {
+  const fs::path spec = dir / "tiny-matrix.yaml";
+  std::ofstream(spec) << "name: tiny\nseed: 3\nthreads: 1\n"
+                         "supernet: {channels: 4, cells_per_stage: 1}\n"
+                         "data: {dataset: fashion-mnist, root: /usr/share/datasets/fashion-mnist, split: train-test,\n"
+                         "       train_subset: 320, valid_subset: 100, resize: 8}\n"
+                         "training: {epochs: "
+                      << epochs
+                      << ", batch_size: 32, log_every: 0}\n"
+                         "sampler: uniform\nstrategy: one-shot\n"
+                         "evaluation: {architectures: {sample: 8}, batches: 1, batch_size: 50}\n"
+                         "ground_truth: {source: none}\n"
+                         "matrix:\n"
+                      << matrix;
+  return spec;
+}
+
+std::string state_of(const fs::path& cell_dir) {
+  return nlohmann::json::parse(read(cell_dir / "status.json")).value("state", "");
+}
+
+}  // namespace
+
+TEST_CASE("A failing cell is reported with its log and does not stop the others; a rerun skips finished cells") {
+  const fs::path dir = test::scratch_dir("matrix-run-fail");
+  const fs::path spec =
+      tiny_matrix(dir, 1, "  data.root: [/usr/share/datasets/fashion-mnist, /nonexistent/fashion-mnist]\n");
+  const fs::path out = dir / "results";
+  const Result r = run("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --out '" + out.string() + "'");
+  INFO(r.output);
+  CHECK(r.status != 0);
+  const auto index = matrix::read_matrix_json(out);
+  REQUIRE(index.cells.size() == 2);
+  const fs::path good = out / index.cells[0].id, bad = out / index.cells[1].id;
+  CHECK(state_of(good) == "finished");
+  CHECK(lines(good / "train-log.jsonl") == 1);
+  CHECK(state_of(bad) == "failed");
+  CHECK_THAT(r.output, Catch::Contains("FAILED data.root=/nonexistent/fashion-mnist") &&
+                           Catch::Contains((bad / "stdout.log").string()));
+  CHECK_THAT(read(bad / "stdout.log"), Catch::Contains("nonexistent"));
+  CHECK_THAT(r.output, Catch::Contains("1 of 2 cells did not finish"));
+  // The table is printed even so, with the failed cell's values n/a.
+  CHECK_THAT(r.output, Catch::Contains("| data.root=/nonexistent/fashion-mnist | 0/1 | n/a |"));
+
+  const auto before = fs::last_write_time(good / "train-log.jsonl");
+  const Result again = run("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --out '" + out.string() + "'");
+  INFO(again.output);
+  CHECK(again.status != 0);
+  CHECK_THAT(again.output, Catch::Contains("1 of 2 cells already finished"));
+  CHECK(fs::last_write_time(good / "train-log.jsonl") == before);
+
+  const Result status = run("matrix --status '" + out.string() + "'");
+  CHECK(status.status == 0);
+  CHECK_THAT(status.output, Catch::Contains("2 cells: 1 finished, 0 running, 0 interrupted, 1 failed, 0 pending"));
+}
+
+TEST_CASE("A killed matrix resumes: every cell finishes exactly once, nothing lost or duplicated") {
+  const fs::path dir = test::scratch_dir("matrix-run-kill");
+  const fs::path spec = tiny_matrix(dir, 3, "  sampler: [uniform, strict-fair]\n");
+  const fs::path out = dir / "results";
+
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    ::execl(SPBENCH_TEST_EXE, SPBENCH_TEST_EXE, "matrix", spec.c_str(), "--jobs", "2", "--threads", "1", "--no-plots",
+            "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Kill the matrix (its children die with it) once a cell has a checkpoint
+  // and so is mid-way through its epochs.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  auto any_checkpoint = [&] {
+    if (!fs::exists(out / "matrix.json")) return false;
+    for (const auto& c : matrix::read_matrix_json(out).cells)
+      if (fs::exists(out / c.id / "checkpoint.pt")) return true;
+    return false;
+  };
+  while (!any_checkpoint() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(any_checkpoint());
+  const auto index = matrix::read_matrix_json(out);
+  int unfinished = 0;
+  for (const auto& c : index.cells) unfinished += state_of(out / c.id) != "finished" ? 1 : 0;
+  CHECK(unfinished > 0);
+
+  const Result again = run("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --out '" + out.string() + "'");
+  INFO(again.output);
+  REQUIRE(again.status == 0);
+  CHECK_THAT(again.output, Catch::Contains("resuming from its checkpoint"));
+  bool some_resumed = false;
+  for (const auto& c : index.cells) {
+    INFO(c.name);
+    CHECK(state_of(out / c.id) == "finished");
+    // One line per epoch: no epoch lost, none run twice into the log.
+    std::vector<int> epochs;
+    std::ifstream in(out / c.id / "train-log.jsonl");
+    for (std::string l; std::getline(in, l);) epochs.push_back(nlohmann::json::parse(l)["epoch"].get<int>());
+    CHECK(epochs.size() == 3);
+    CHECK(std::is_sorted(epochs.begin(), epochs.end()));
+    CHECK(std::adjacent_find(epochs.begin(), epochs.end()) == epochs.end());
+    some_resumed = some_resumed || read(out / c.id / "stdout.log").find("resumed from") != std::string::npos;
+  }
+  CHECK(some_resumed);
+  const Result status_after = run("matrix --status '" + out.string() + "'");
+  CHECK_THAT(status_after.output, Catch::Contains("2 cells: 2 finished"));
+}
+
+TEST_CASE("A second matrix on a results folder that is in use is refused with a clear message") {
+  const fs::path dir = test::scratch_dir("matrix-run-lock");
+  const fs::path spec = tiny_matrix(dir, 1, "  seed: [0, 1]\n");
+  const fs::path out = dir / "results";
+  fs::create_directories(out);
+  auto lock = matrix::FileLock::acquire(out / ".matrix.lock");
+  REQUIRE(lock);
+  const Result r = run("matrix '" + spec.string() + "' --no-plots --out '" + out.string() + "'");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.output, Catch::Contains("another `spbench matrix` is working on"));
+  CHECK_FALSE(fs::exists(out / "matrix.json"));
+}

@@ -1,0 +1,189 @@
+// Ablation tables: approval tests for every format over a fixed set of fake
+// cell folders (tests/golden/table/results: seeds to group, a cell without
+// metrics, a failed cell, reference rows), plus the rules behind them.
+// Regenerate the golden files with SPBENCH_UPDATE_GOLDEN=1 and review the diff.
+
+#include "catch.hpp"
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "spbench/tables/ablation.hpp"
+#include "test_paths.hpp"
+
+namespace fs = std::filesystem;
+using namespace spbench::tables;
+
+namespace {
+
+fs::path golden_dir() { return fs::path(SPBENCH_TEST_SOURCE_DIR) / "golden" / "table"; }
+fs::path fixture() { return golden_dir() / "results"; }
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void approve(const std::string& actual, const std::string& golden_name) {
+  const fs::path golden = golden_dir() / golden_name;
+  if (const char* update = std::getenv("SPBENCH_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+    std::ofstream(golden, std::ios::binary) << actual;
+    return;
+  }
+  INFO("golden file " << golden.string() << " (SPBENCH_UPDATE_GOLDEN=1 regenerates it)");
+  REQUIRE(fs::exists(golden));
+  CHECK(actual == read(golden));
+}
+
+AblationOptions with_baseline() {
+  AblationOptions o;
+  o.baseline = "sampler=uniform,strategy=one-shot";
+  return o;
+}
+
+const AblationRow& row(const AblationTable& t, const std::string& label) {
+  for (const auto& r : t.rows)
+    if (r.label == label) return r;
+  for (const auto& r : t.references)
+    if (r.label == label) return r;
+  FAIL("no row " << label);
+  throw;
+}
+
+std::size_t column(const AblationTable& t, const std::string& key) {
+  for (std::size_t i = 0; i < t.columns.size(); ++i)
+    if (t.columns[i].key == key) return i;
+  FAIL("no column " << key);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("The markdown table matches its approved version") {
+  approve(ablation_table(fixture(), with_baseline(), TableFormat::Markdown), "ablation.md");
+}
+
+TEST_CASE("The CSV table matches its approved version") {
+  approve(ablation_table(fixture(), with_baseline(), TableFormat::Csv), "ablation.csv");
+}
+
+TEST_CASE("The LaTeX table matches its approved version") {
+  approve(ablation_table(fixture(), with_baseline(), TableFormat::Tex), "ablation.tex");
+}
+
+TEST_CASE("The HTML table matches its approved version") {
+  approve(ablation_table(fixture(), with_baseline(), TableFormat::Html), "ablation.html");
+}
+
+TEST_CASE("spbench table without a baseline or timing matches its approved version") {
+  const std::string cmd = "'" + std::string(SPBENCH_TEST_EXE) + "' table '" + fixture().string() + "' --no-timing 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  REQUIRE(WEXITSTATUS(::pclose(pipe)) == 0);
+  CHECK(out.find("train time") == std::string::npos);
+  approve(out, "no-baseline-no-timing.md");
+}
+
+TEST_CASE("Seeds are grouped as mean, sample std and the count of cells that have the value") {
+  const auto t = build_ablation_table(read_cell_results(fixture()), with_baseline());
+  REQUIRE(t.rows.size() == 4);
+  const auto& uniform = row(t, "sampler=uniform,strategy=one-shot");
+  const std::size_t tau = column(t, "kendall_tau");
+  CHECK(uniform.cells == 3);
+  CHECK(uniform.values[tau].n == 3);
+  CHECK(uniform.values[tau].mean == Approx((0.512 + 0.534 + 0.498) / 3));
+  CHECK(uniform.values[tau].stdev == Approx(0.018147).epsilon(1e-4));
+  // The second strict-fair seed has no metrics.json: one value, no std.
+  const auto& fair = row(t, "sampler=strict-fair,strategy=one-shot");
+  CHECK(fair.values[tau].n == 1);
+  CHECK(std::isnan(fair.values[tau].stdev));
+  CHECK(fair.values[column(t, "final_loss")].n == 2);
+  CHECK(fair.values[column(t, "train_seconds")].mean == Approx((21.5 + 21.5) / 2));
+  // A failed cell contributes nothing.
+  const auto& failed = row(t, "sampler=strict-fair,strategy=few-shot");
+  CHECK(failed.finished == 0);
+  CHECK(failed.values[column(t, "final_loss")].n == 0);
+}
+
+TEST_CASE("Δ is measured against the baseline and the best value of each column is marked") {
+  const auto t = build_ablation_table(read_cell_results(fixture()), with_baseline());
+  const std::size_t tau = column(t, "kendall_tau"), loss = column(t, "final_loss"), p = column(t, "precision_at_k");
+  const auto& base = row(t, "sampler=uniform,strategy=one-shot");
+  const auto& fair = row(t, "sampler=strict-fair,strategy=one-shot");
+  CHECK(base.baseline);
+  CHECK(std::isnan(base.delta[tau]));
+  CHECK(fair.delta[tau] == Approx(0.561 - base.values[tau].mean));
+  CHECK(fair.best[tau]);
+  CHECK_FALSE(base.best[tau]);
+  // Lower is better for the loss.
+  CHECK(row(t, "strategy=few-shot,search_space.ops=[none, nor_conv_3x3]").best[loss]);
+  CHECK(fair.best[p]);
+  // Reference rows are read against, never marked best.
+  CHECK_FALSE(row(t, "params").best[tau]);
+  CHECK(row(t, "params").reference);
+  CHECK(row(t, "params").values[tau].n == 2);  // two distinct architecture samples
+}
+
+TEST_CASE("A baseline that names no row is refused with the list of rows") {
+  AblationOptions o;
+  o.baseline = "sampler=unifrom";
+  CHECK_THROWS_WITH(build_ablation_table(read_cell_results(fixture()), o),
+                    Catch::Contains("names no row") && Catch::Contains("sampler=uniform,strategy=one-shot"));
+  o.baseline = "d0a1b2c3";  // a cell id selects its row
+  CHECK(row(build_ablation_table(read_cell_results(fixture()), o), "sampler=strict-fair,strategy=one-shot").baseline);
+}
+
+TEST_CASE("A bare RankingReport as metrics.json and a folder without matrix.json still make a table") {
+  const fs::path dir = spbench::test::scratch_dir("table-bare");
+  fs::create_directories(dir / "run-a");
+  std::ofstream(dir / "run-a" / "status.json") << R"({"state": "finished"})";
+  std::ofstream(dir / "run-a" / "metrics.json") << R"({"kendall_tau": {"value": 0.25}, "spearman_rho": 0.5})";
+  fs::create_directories(dir / "run-b");
+  std::ofstream(dir / "run-b" / "status.json") << R"({"state": "running"})";
+  const auto t = build_ablation_table(read_cell_results(dir), {});
+  REQUIRE(t.rows.size() == 2);
+  CHECK(t.rows[0].label == "run-a");
+  CHECK(t.rows[0].values[0].mean == 0.25);
+  CHECK(t.rows[0].values[1].mean == 0.5);
+  CHECK(t.rows[1].values[0].n == 0);
+  CHECK_THAT(render_ablation(t, TableFormat::Markdown), Catch::Contains("| run-b | 0/1 | n/a |"));
+  CHECK_THROWS_WITH(read_cell_results(dir / "run-b"), Catch::Contains("neither a matrix.json nor run folders"));
+}
+
+TEST_CASE("Plots are written as PNG with gnuplot, and skipped with a warning without it") {
+  const auto cells = read_cell_results(fixture());
+  const auto t = build_ablation_table(cells, {});
+  const fs::path out = spbench::test::scratch_dir("table-plots");
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  const auto skipped = write_ablation_plots(cells, t, out / "none");
+  ::setenv("PATH", path.c_str(), 1);
+  CHECK(skipped.written.empty());
+  REQUIRE(skipped.warnings.size() == 1);
+  CHECK_THAT(skipped.warnings[0], Catch::Contains("gnuplot not found"));
+
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    WARN("gnuplot is not installed: the PNG half of this test is skipped (scripts/setup installs gnuplot-nox)");
+    return;
+  }
+  const auto plots = write_ablation_plots(cells, t, out / "png");
+  INFO((plots.warnings.empty() ? "" : plots.warnings.front()));
+  CHECK(plots.warnings.empty());
+  REQUIRE(plots.written.size() == 3);
+  for (const char* name : {"topn-kendall.png", "scatter.png", "ablation.png"}) {
+    const std::string png = read(out / "png" / name);
+    INFO(name);
+    REQUIRE(png.size() > 1000);
+    CHECK(png.compare(0, 4, "\x89PNG") == 0);
+  }
+}
