@@ -71,7 +71,13 @@ RunDirectory::RunDirectory(fs::path path, RunDirectoryPolicy policy) : path_(std
           "{}: holds a finished run; refusing to overwrite it (use --force to replace it, or --out for another folder)",
           path_.string()));
     } else if (policy.resume) {
-      resumed_ = true;
+      // Only a folder that a run has written to (status.json) is continued;
+      // a prepared one (a matrix cell's cell.yaml) starts fresh.
+      resumed_ = state != RunState::Absent || fs::exists(path_ / "checkpoint.pt");
+    } else if (state == RunState::Absent && !fs::exists(path_ / "checkpoint.pt")) {
+      throw std::runtime_error(fmt::format(
+          "{}: the folder is not empty and holds no spbench run; use another --out, or --force to replace it",
+          path_.string()));
     } else {
       throw std::runtime_error(fmt::format(
           "{}: holds an unfinished run ({}); use --resume to continue it or --force to start over",

@@ -17,6 +17,11 @@
 #include <spbench/spec/registry_catalog.hpp>
 #include <spbench/spec/spec.hpp>
 
+#include <spbench/matrix/matrix.hpp>
+
+#include <fstream>
+#include <iterator>
+
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -77,13 +82,27 @@ bool same_selection(const PluginSelection& a, const PluginSelection& b) {
 TEST_CASE("Every spec under experiments/ validates, its plugins accepting the resolved setup") {
   const auto files = yaml_files(kExperiments);
   REQUIRE(files.size() >= 60u);
+  int matrices = 0;
   for (const auto& file : files) {
     INFO(file.string());
+    std::ifstream in(file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.rfind("matrix:", 0) == 0 || text.find("\nmatrix:") != std::string::npos) {
+      // A matrix spec: every cell must validate.
+      ++matrices;
+      std::vector<Diagnostic> diagnostics;
+      const matrix::ResolvedMatrix m = matrix::resolve_matrix(file, plugin_catalog(registry()), {}, diagnostics);
+      CHECK(format(diagnostics).empty());
+      CHECK(m.cells.size() >= 2u);
+      for (const auto& cell : m.cells) CHECK_NOTHROW(prepare_experiment(cell.spec, registry()));
+      continue;
+    }
     const ExperimentSpec spec = load(file);
     // Plugin options that depend on the rest of the spec (a few-shot split
     // edge against the operation subset) are checked by prepare_experiment.
     CHECK_NOTHROW(prepare_experiment(spec, registry()));
   }
+  CHECK(matrices >= 1);
 }
 
 TEST_CASE("Both study profiles hold the same comparisons, each named after its file") {
