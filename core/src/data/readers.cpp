@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "spbench/data/error.hpp"
 
@@ -183,10 +184,20 @@ at::Tensor read_idx(const std::filesystem::path& file) {
                                       header));
   std::vector<std::int64_t> dims;
   std::int64_t count = 1;
+  // Four dimensions below 2^32 each can multiply past int64: the count
+  // saturates instead, so a corrupt header fails the size check below.
+  constexpr std::int64_t kTooLarge = std::numeric_limits<std::int64_t>::max() / 2;
   for (int d = 0; d < ndim; ++d) {
     dims.push_back(big_endian_u32(bytes.data() + 4 + 4 * d));
-    count *= dims.back();
+    if (dims.back() != 0 && count > kTooLarge / dims.back())
+      count = kTooLarge;
+    else
+      count *= dims.back();
   }
+  if (count == kTooLarge)
+    throw DataError(file, fmt::format("the IDX header's dimensions {} describe more data than any "
+                                      "file holds (size {} bytes{})",
+                                      fmt::join(dims, "x"), size, loaded.gzip ? ", decompressed" : ""));
   if (size != header + count)
     throw DataError(file, fmt::format("size {} bytes{} does not match the IDX header: expected {} "
                                       "bytes for dimensions {}",
