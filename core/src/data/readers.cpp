@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "spbench/data/error.hpp"
 
@@ -182,11 +183,27 @@ at::Tensor read_idx(const std::filesystem::path& file) {
     throw DataError(file, fmt::format("size {} bytes is shorter than the {}-byte IDX header", size,
                                       header));
   std::vector<std::int64_t> dims;
-  std::int64_t count = 1;
+  // Four dimensions below 2^32 each can multiply past int64, and LibTorch
+  // refuses such a shape even when another dimension is 0: a corrupt header
+  // is refused before anything is multiplied out of range.
+  constexpr std::int64_t kTooLarge = std::numeric_limits<std::int64_t>::max() / 2;
+  std::int64_t nonzero_product = 1;
+  bool any_zero = false;
+  bool too_large = false;
   for (int d = 0; d < ndim; ++d) {
     dims.push_back(big_endian_u32(bytes.data() + 4 + 4 * d));
-    count *= dims.back();
+    if (dims.back() == 0)
+      any_zero = true;
+    else if (nonzero_product > kTooLarge / dims.back())
+      too_large = true;
+    else
+      nonzero_product *= dims.back();
   }
+  if (too_large)
+    throw DataError(file, fmt::format("the IDX header's dimensions {} are too large (their product "
+                                      "exceeds 2^62); size {} bytes{}",
+                                      fmt::join(dims, "x"), size, loaded.gzip ? " (decompressed)" : ""));
+  const std::int64_t count = any_zero ? 0 : nonzero_product;
   if (size != header + count)
     throw DataError(file, fmt::format("size {} bytes{} does not match the IDX header: expected {} "
                                       "bytes for dimensions {}",

@@ -265,11 +265,37 @@ class Loader {
     return doc;
   }
 
+  // YAML aliases make a document a graph: `a: &x [*x]` refers to itself, and
+  // ten nested aliases of ten items each expand to 10^10 values. Both are cut
+  // off with an error instead of recursing without end. No real spec comes
+  // near either limit (the longest list, every NAS-Bench-201 architecture,
+  // has 15,625 values).
+  static constexpr int kMaxDepth = 100;
+  static constexpr std::size_t kMaxValues = 100000;
+
   SpecNode convert(const YAML::Node& yaml, const std::string& name, const SourceLocation& fallback,
                    const std::string& path = "") {
+    std::size_t values = 0;
+    bool reported = false;
+    return convert_limited(yaml, name, fallback, path, 0, values, reported);
+  }
+
+  SpecNode convert_limited(const YAML::Node& yaml, const std::string& name, const SourceLocation& fallback,
+                           const std::string& path, int depth, std::size_t& values, bool& reported) {
     SourceLocation location = fallback;
     const YAML::Mark mark = yaml.Mark();
     if (mark.line >= 0 && fallback.has_position()) location = SourceLocation{name, mark.line + 1, mark.column + 1};
+    if (depth > kMaxDepth || ++values > kMaxValues) {
+      if (!reported)
+        error(location, path,
+              depth > kMaxDepth
+                  ? fmt::format("values nested more than {} levels deep (an alias that refers to itself?)", kMaxDepth)
+                  : fmt::format("more than {} values once aliases are expanded", kMaxValues));
+      reported = true;
+      SpecNode node;
+      node.location = location;
+      return node;
+    }
 
     switch (yaml.Type()) {
       case YAML::NodeType::Undefined:
@@ -282,7 +308,9 @@ class Loader {
       case YAML::NodeType::Sequence: {
         SpecNode node = SpecNode::make_sequence(location);
         std::size_t index = 0;
-        for (const auto& item : yaml) node.children.push_back(convert(item, name, location, index_path(path, index++)));
+        for (const auto& item : yaml)
+          node.children.push_back(
+              convert_limited(item, name, location, index_path(path, index++), depth + 1, values, reported));
         return node;
       }
       case YAML::NodeType::Map: {
@@ -303,7 +331,8 @@ class Loader {
             continue;
           }
           // A key without a value ("epochs:") has no mark of its own.
-          SpecNode child = convert(entry.second, name, key_location, child_path(path, key));
+          SpecNode child =
+              convert_limited(entry.second, name, key_location, child_path(path, key), depth + 1, values, reported);
           child.key = key;
           child.key_location = key_location;
           node.children.push_back(std::move(child));

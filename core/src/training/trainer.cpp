@@ -335,8 +335,12 @@ void Trainer::save_checkpoint(const PhaseState* state) {
     plugins_.variants[k]->save_state(sub);
     archive.write(fmt::format("variant{}", k), sub);
   }
-  write_file_atomic_with(run_dir_->file(kCheckpointFile),
-                         [&](const std::filesystem::path& tmp) { archive.save_to(tmp.string()); });
+  // Serialised in memory first: LibTorch's file writer reports a failed
+  // write (a full disk) from its destructor, which ends the process; the
+  // atomic writer reports it as an error and keeps the previous checkpoint.
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  write_file_atomic(run_dir_->file(kCheckpointFile), bytes.str());
   // The epoch log is rewritten from the checkpoint's own history, so the
   // two never disagree after a crash between the writes.
   run_dir_->write_text(kTrainLogFile, history);
