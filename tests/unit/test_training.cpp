@@ -58,6 +58,37 @@ class PoisonLoss final : public TrainingVariant {
 
 }  // namespace
 
+TEST_CASE("A run killed between its checkpoint and its log write gets its log back when resumed") {
+  PluginRegistry registry;
+  auto dir = spbench::test::scratch_dir("resume-log-short");
+  {
+    RunDirectory run(dir, {});
+    Trainer t(tiny_config(), plugins(registry), tiny_dataset(), &run);
+    t.set_message_sink([](const std::string&) {});
+    t.train();  // all epochs: the last checkpoint holds the whole history
+    REQUIRE(t.finished());
+  }
+  auto lines_of = [&] {
+    std::ifstream log(dir / "train-log.jsonl");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(log, line);) lines.push_back(line);
+    return lines;
+  };
+  const auto full = lines_of();
+  REQUIRE(full.size() == 3);
+  // What a kill -9 after the checkpoint's rename and before the log's leaves.
+  {
+    std::ofstream log(dir / "train-log.jsonl", std::ios::trunc);
+    log << full[0] << "\n" << full[1] << "\n";
+  }
+  RunDirectory again(dir, RunDirectoryPolicy{false, true});
+  Trainer t(tiny_config(), plugins(registry), tiny_dataset(), &again);
+  t.set_message_sink([](const std::string&) {});
+  t.train();
+  CHECK(t.finished());
+  CHECK(lines_of() == full);
+}
+
 TEST_CASE("A run resumed from its checkpoint ends with the same weights and log as an uninterrupted run") {
   PluginRegistry registry;
   const std::vector<std::string> variants{"mixup", "ema", "label-smoothing"};

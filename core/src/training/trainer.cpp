@@ -382,6 +382,10 @@ bool Trainer::load_checkpoint(std::unique_ptr<PhaseState>& state) {
     r.images_per_second = j["images_per_second"];
     history_.push_back(r);
   }
+  // A kill between the checkpoint write and the log write leaves the log one
+  // epoch short; the checkpoint's history is the truth, so restore the log now
+  // (a run that resumes after its last epoch writes no further checkpoint).
+  run_dir_->write_text(kTrainLogFile, tensor_string(t));
   for (std::size_t k = 0; k < networks_.size(); ++k) {
     torch::serialize::InputArchive sub;
     archive.read(fmt::format("network{}", k), sub);
