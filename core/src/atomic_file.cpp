@@ -1,10 +1,12 @@
 #include "spbench/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -34,6 +36,28 @@ fs::path temporary_for(const fs::path& path) {
   return path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
 }
 
+// A writer killed between creating its temporary and the rename leaves
+// ".NAME.tmp-PID" behind (the target itself is intact). The next write of the
+// same target removes those whose writer no longer runs, so repeated
+// interrupted writes (a table rebuilt after a kill) leave no stray files; a
+// live writer's temporary is left alone.
+void remove_stale_temporaries_of(const fs::path& path) {
+  const std::string prefix = "." + path.filename().string() + ".tmp-";
+  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove(it->path(), ignored);
+    }
+  }
+}
+
 void commit(const fs::path& tmp, const fs::path& path) {
   fsync_path(tmp, false);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -44,6 +68,7 @@ void commit(const fs::path& tmp, const fs::path& path) {
     fail(path, "replace");
   }
   fsync_path(path.parent_path().empty() ? fs::path(".") : path.parent_path(), true);
+  remove_stale_temporaries_of(path);
 }
 
 }  // namespace

@@ -254,3 +254,22 @@ TEST_CASE("spbench run --resume removes the temporary files of a killed writer, 
   CHECK(fs::exists(live));
   CHECK(losses(out).size() == 2);
 }
+
+TEST_CASE("write_file_atomic removes its target's temporaries left by killed writers, no one else's",
+          "[faults][interruptions]") {
+  const fs::path dir = spbench::test::scratch_dir("faults-atomic-stale");
+  const pid_t dead = ::fork();
+  REQUIRE(dead >= 0);
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const fs::path stale = dir / (".table.csv.tmp-" + std::to_string(dead));
+  const fs::path live = dir / (".table.csv.tmp-" + std::to_string(::getppid()));  // a writer that still runs
+  const fs::path other = dir / (".other.csv.tmp-" + std::to_string(dead));       // another target's
+  for (const auto& p : {stale, live, other}) std::ofstream(p) << "half a table";
+
+  spbench::write_file_atomic(dir / "table.csv", "a,b\n1,2\n");
+  CHECK(read(dir / "table.csv") == "a,b\n1,2\n");
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(other));
+}
