@@ -112,6 +112,24 @@ TEST_CASE("A failing cell is reported with its log and does not stop the others;
   CHECK_THAT(status.output, Catch::Contains("2 cells: 1 finished, 0 running, 0 interrupted, 1 failed, 0 pending"));
 }
 
+TEST_CASE("A cell whose loss turns non-finite is marked failed with the trainer's message; the others finish") {
+  const fs::path dir = test::scratch_dir("matrix-run-nonfinite");
+  // A learning rate of 1e30 sends the weights to infinity within a few steps.
+  const fs::path spec = tiny_matrix(dir, 2, "  training.learning_rate: [0.05, 1.0e30]\n");
+  const fs::path out = dir / "results";
+  const Result r = run("matrix '" + spec.string() + "' --jobs 1 --threads 1 --no-plots --out '" + out.string() + "'");
+  INFO(r.output);
+  CHECK(r.status != 0);
+  const auto index = matrix::read_matrix_json(out);
+  REQUIRE(index.cells.size() == 2);
+  const fs::path good = out / index.cells[0].id, bad = out / index.cells[1].id;
+  CHECK(state_of(good) == "finished");
+  CHECK(lines(good / "train-log.jsonl") == 2);
+  CHECK(state_of(bad) == "failed");
+  CHECK_THAT(read(bad / "stdout.log"), Catch::Contains("non-finite loss at epoch 1"));
+  CHECK_THAT(r.output, Catch::Contains("1 of 2 cells did not finish"));
+}
+
 TEST_CASE("A killed matrix resumes: every cell finishes exactly once, nothing lost or duplicated") {
   const fs::path dir = test::scratch_dir("matrix-run-kill");
   const fs::path spec = tiny_matrix(dir, 3, "  sampler: [uniform, strict-fair]\n");
