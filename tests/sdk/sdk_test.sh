@@ -85,6 +85,24 @@ status=$(cat "$work/run/status.json")
 grep -Eq '"state": *"finished"' <<<"$status" || { echo "$status"; fail "run not finished"; }
 expect "$(cat "$work/run/resolved-spec.yaml")" "op-biased" "resolved-spec.yaml"
 
+step "spbench matrix: the template's sampler beside uniform and strict-fair (compare.yaml)"
+out=$(cd "$project" && OMP_NUM_THREADS=1 "$spbench" matrix compare.yaml --out "$work/compare" --jobs 2 --threads 1 \
+  --no-plots 2>&1) || { echo "$out"; fail "matrix compare.yaml"; }
+expect "$out" "3 cells: 3 finished now" "matrix summary"
+for row in "| sampler=uniform | 1 |" "| sampler=strict-fair | 1 |" "| sampler=op-biased | 1 |" "| *params (reference)* |"; do
+  expect "$out" "$row" "ablation table"
+done
+# Every cell scored the same 8 ground-truth architectures with the same
+# accuracies, and the cache shared them: the cell that ran last (2 jobs,
+# 3 cells) trained none of its own.
+[[ $(ls "$work/compare"/*/metrics.json | wc -l) -eq 3 ]] || fail "not 3 metrics.json files in $work/compare"
+truths=$(for log in "$work/compare"/*/stdout.log; do
+  grep -o 'stand-alone [0-9]/8: #[0-9]* [0-9.]*%' "$log" | md5sum; done | sort -u)
+[[ $(wc -l <<<"$truths") -eq 1 ]] || fail "the cells saw different stand-alone ground truths"
+max_cached=$(for log in "$work/compare"/*/stdout.log; do grep -c 'stand-alone [0-9]/8: .*(cached)' "$log" || true; done |
+  sort -n | tail -1)
+[[ $max_cached -eq 8 ]] || fail "no cell took all 8 stand-alone results from the cache"
+
 wrong=$build/tests/broken-plugins/wrong-api-version.so
 if [[ -f $wrong ]]; then
   step "a plugin built for another API version is refused, naming both versions"
