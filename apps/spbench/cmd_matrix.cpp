@@ -7,6 +7,7 @@
 // folder: what each Slurm array task executes.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 
 #include <cstdio>
 #include <fstream>

@@ -1,6 +1,7 @@
 // `spbench plugins [--kind K] [NAME]`: what is installed and how to configure it.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 
 #include <iostream>
 #include <optional>

@@ -168,9 +168,13 @@ std::vector<bool> off_path_unchanged(bool zero_fill_gradients, int* moved) {
   const Path first = Path::shared(kAllConv);
   const Path second{{kDeadEdge, CellArch::from_code(2 * 625 + 4 * 25 + 1 * 5 + 2), kAllConv}};
   auto step = [&](const Path& path) {
-    if (zero_fill_gradients)
-      sgd.zero_grad();
-    else
+    if (zero_fill_gradients) {
+      // By hand: Optimizer::zero_grad() sets gradients to undefined from
+      // LibTorch 2.0 on, as reset_gradients does.
+      torch::NoGradGuard no_grad;
+      for (auto& p : params)
+        if (p.grad().defined()) p.mutable_grad().zero_();
+    } else
       reset_gradients(params);
     torch::nn::functional::cross_entropy(net->forward(x, path), target).backward();
     sgd.step();

@@ -1,6 +1,7 @@
 #include "spbench/evaluation/study.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 #include <nlohmann/json.hpp>
 
 #include <cmath>

@@ -1,6 +1,7 @@
 #include "spbench/tables/indexed_values.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 
 #include <charconv>
 #include <cmath>

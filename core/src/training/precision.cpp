@@ -1,5 +1,6 @@
 #include "spbench/training/precision.hpp"
 
+#include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
 #include <fmt/format.h>
@@ -110,14 +111,14 @@ void PrecisionGuard::backward(const at::Tensor& loss) const {
 
 void PrecisionGuard::unscale(std::vector<at::Tensor>& parameters) const {
   if (!scaled_) return;
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   for (auto& p : parameters)
     if (p.grad().defined()) p.mutable_grad().div_(scale_);
 }
 
 bool PrecisionGuard::step_allowed(std::vector<at::Tensor>& parameters) {
   if (!scaled_) return true;
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   bool finite = true;
   for (auto& p : parameters)
     if (p.grad().defined() && !p.grad().isfinite().all().item<bool>()) {

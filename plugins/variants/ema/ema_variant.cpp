@@ -3,6 +3,7 @@
 // optimizer step) and evaluates with the averaged weights: they are swapped
 // in before evaluation and the trained weights restored afterwards.
 
+#include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
 #include <spbench/plugin.hpp>
 #include <torch/nn/module.h>
@@ -23,7 +24,7 @@ class Ema final : public TrainingVariant {
 
   void after_optimizer_step(TrainingContext& ctx) override {
     if (!ctx.model) return;
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     auto& shadow = shadows_[ctx.network];
     for (const auto& item : state_of(*ctx.model)) {
       auto it = shadow.find(item.first);
@@ -40,7 +41,7 @@ class Ema final : public TrainingVariant {
   void before_evaluation(EvaluationContext& ctx) override {
     auto it = shadows_.find(ctx.network);
     if (!ctx.model || it == shadows_.end()) return;
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     saved_.clear();
     for (auto& item : state_of(*ctx.model)) {
       auto s = it->second.find(item.first);
@@ -52,7 +53,7 @@ class Ema final : public TrainingVariant {
 
   void after_evaluation(EvaluationContext& ctx) override {
     if (!ctx.model || saved_.empty()) return;
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     for (auto& item : state_of(*ctx.model)) {
       auto s = saved_.find(item.first);
       if (s != saved_.end()) item.second.copy_(s->second);

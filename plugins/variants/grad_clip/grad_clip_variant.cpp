@@ -1,6 +1,7 @@
 // Variant `grad-clip`: rescales the accumulated gradients of a step so that
 // their global L2 norm (or each value, in `value` mode) stays within a bound.
 
+#include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
 #include <spbench/plugin.hpp>
 
@@ -22,7 +23,7 @@ class GradClip final : public TrainingVariant {
 
   void before_optimizer_step(TrainingContext& ctx) override {
     if (!ctx.parameters) return;
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     if (mode_ == "value") {
       for (const auto& p : *ctx.parameters)
         if (p.grad().defined()) p.grad().clamp_(-max_norm_, max_norm_);
