@@ -14,34 +14,16 @@
 #include <sstream>
 #include <thread>
 
+#include "run_spbench.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result run(const std::string& args) {
-  const std::string cmd = "'" + std::string(SPBENCH_TEST_EXE) + "' " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Result = spbench::test::CliResult;
+Result run(const std::string& args) { return spbench::test::run_spbench(args); }
+std::string read(const fs::path& p) { return spbench::test::read_file(p); }
 
 // A tiny Fashion-MNIST experiment: seconds per epoch on one thread.
 fs::path tiny_spec(const fs::path& dir, int epochs) {
