@@ -40,3 +40,22 @@ inline std::string read_file(const std::filesystem::path& p) {
 }
 
 }  // namespace spbench::test
+
+namespace spbench::test {
+
+// The spec text of the tiny Fashion-MNIST experiment the CLI tests run:
+// C=4, N=1, 320 training images at 8x8, batch 32, 8 architectures scored,
+// no ground truth; seconds per epoch on one thread.
+inline std::string tiny_cli_spec_text(int epochs,
+                                      const std::string& fashion_mnist = "/usr/share/datasets/fashion-mnist") {
+  return "name: tiny\nseed: 3\nthreads: 1\n"
+         "supernet: {channels: 4, cells_per_stage: 1}\n"
+         "data: {dataset: fashion-mnist, root: '" + fashion_mnist + "', split: train-test,\n"
+         "       train_subset: 320, valid_subset: 100, resize: 8}\n"
+         "training: {epochs: " + std::to_string(epochs) + ", batch_size: 32, log_every: 0}\n"
+         "sampler: uniform\nstrategy: one-shot\n"
+         "evaluation: {architectures: {sample: 8}, batches: 1, batch_size: 50}\n"
+         "ground_truth: {source: none}\n";
+}
+
+}  // namespace spbench::test

@@ -43,18 +43,7 @@ std::vector<std::string> temporaries(const fs::path& dir) {
 // The tiny Fashion-MNIST experiment of test_cli_run.cpp, reading its data from `data`.
 fs::path tiny_spec(const fs::path& dir, int epochs, const fs::path& data = "/usr/share/datasets/fashion-mnist") {
   const fs::path spec = dir / "tiny.yaml";
-  std::ofstream(spec) << "name: tiny\nseed: 3\nthreads: 1\n"
-                         "supernet: {channels: 4, cells_per_stage: 1}\n"
-                         "data: {dataset: fashion-mnist, root: '"
-                      << data.string()
-                      << "', split: train-test,\n"
-                         "       train_subset: 320, valid_subset: 100, resize: 8}\n"
-                         "training: {epochs: "
-                      << epochs
-                      << ", batch_size: 32, log_every: 0}\n"
-                         "sampler: uniform\nstrategy: one-shot\n"
-                         "evaluation: {architectures: {sample: 8}, batches: 1, batch_size: 50}\n"
-                         "ground_truth: {source: none}\n";
+  std::ofstream(spec) << spbench::test::tiny_cli_spec_text(epochs, data.string());
   return spec;
 }
 

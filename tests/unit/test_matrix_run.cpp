@@ -40,18 +40,7 @@ int lines(const fs::path& p) {
 // The tiny Fashion-MNIST experiment of test_cli_run.cpp plus a matrix.
 fs::path tiny_matrix(const fs::path& dir, int epochs, const std::string& matrix) {
   const fs::path spec = dir / "tiny-matrix.yaml";
-  std::ofstream(spec) << "name: tiny\nseed: 3\nthreads: 1\n"
-                         "supernet: {channels: 4, cells_per_stage: 1}\n"
-                         "data: {dataset: fashion-mnist, root: /usr/share/datasets/fashion-mnist, split: train-test,\n"
-                         "       train_subset: 320, valid_subset: 100, resize: 8}\n"
-                         "training: {epochs: "
-                      << epochs
-                      << ", batch_size: 32, log_every: 0}\n"
-                         "sampler: uniform\nstrategy: one-shot\n"
-                         "evaluation: {architectures: {sample: 8}, batches: 1, batch_size: 50}\n"
-                         "ground_truth: {source: none}\n"
-                         "matrix:\n"
-                      << matrix;
+  std::ofstream(spec) << test::tiny_cli_spec_text(epochs) << "matrix:\n" << matrix;
   return spec;
 }
 
