@@ -9,6 +9,7 @@
 #include <spbench/training/trainer.hpp>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace spbench::test {
@@ -38,14 +39,26 @@ inline TrainerConfig tiny_config(int epochs = 3, std::int64_t steps = 3) {
   return c;
 }
 
+// A plugin's defaults with some options set from YAML text; an unknown
+// plugin or option is an error.
+inline Options plugin_options(const PluginRegistry& registry, PluginKind kind, const std::string& name,
+                              const std::map<std::string, std::string>& values) {
+  const PluginInfo* info = registry.find(kind, name);
+  if (!info) throw std::invalid_argument("no plugin " + name);
+  Options o = info->default_options();
+  for (const auto& [key, text] : values) {
+    const OptionInfo* option = info->option(key);
+    if (!option) throw std::invalid_argument("plugin " + name + " has no option " + key);
+    o.set(key, parse_option_value(*option, text));
+  }
+  return o;
+}
+
 // A plugin from the statically linked set, options given as YAML text.
 template <typename T>
 std::shared_ptr<T> make_plugin(const PluginRegistry& registry, PluginKind kind, const std::string& name,
                                const std::map<std::string, std::string>& options = {}) {
-  const PluginInfo* info = registry.find(kind, name);
-  if (!info) throw std::invalid_argument("no plugin " + name);
-  Options o = info->default_options();
-  for (const auto& [k, v] : options) o.set(k, parse_option_value(*info->option(k), v));
+  const Options o = plugin_options(registry, kind, name, options);
   if constexpr (std::is_same_v<T, PathSampler>) return registry.make_sampler(name, o);
   else if constexpr (std::is_same_v<T, SupernetStrategy>) return registry.make_strategy(name, o);
   else return registry.make_variant(name, o);

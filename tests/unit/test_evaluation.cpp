@@ -10,23 +10,15 @@
 #include "spbench/evaluation/evaluator.hpp"
 #include "spbench/search_space.hpp"
 
+#include "tiny_training.hpp"
+
 using namespace spbench;
 using namespace spbench::evaluation;
 using BnMode = EvaluationSpec::BnMode;
 
 namespace {
 
-data::ImageDataset synthetic(std::int64_t n, std::uint64_t seed) {
-  torch::manual_seed(seed);
-  data::ImageDataset d;
-  d.name = "synthetic";
-  d.images = torch::randint(0, 256, {n, 3, 8, 8}, torch::kUInt8);
-  d.labels = torch::randint(0, 10, {n}, torch::kLong);
-  d.num_classes = 10;
-  d.mean = {0.5f, 0.5f, 0.5f};
-  d.std = {0.25f, 0.25f, 0.25f};
-  return d;
-}
+data::ImageDataset synthetic(std::int64_t n, std::uint64_t seed) { return test::tiny_dataset(n, seed); }
 
 const OpSet kOps = OpSet::all().without(Op::NorConv1x1).without(Op::AvgPool3x3);
 

@@ -10,22 +10,14 @@
 #include "spbench/ground_truth/stand_alone.hpp"
 #include "test_paths.hpp"
 
+#include "tiny_training.hpp"
+
 using namespace spbench;
 using namespace spbench::ground_truth;
 
 namespace {
 
-data::ImageDataset synthetic(std::int64_t n, std::uint64_t seed) {
-  torch::manual_seed(seed);
-  data::ImageDataset d;
-  d.name = "synthetic";
-  d.images = torch::randint(0, 256, {n, 3, 8, 8}, torch::kUInt8);
-  d.labels = torch::randint(0, 10, {n}, torch::kLong);
-  d.num_classes = 10;
-  d.mean = {0.5f, 0.5f, 0.5f};
-  d.std = {0.25f, 0.25f, 0.25f};
-  return d;
-}
+data::ImageDataset synthetic(std::int64_t n, std::uint64_t seed) { return test::tiny_dataset(n, seed); }
 
 StandAloneConfig tiny_config() {
   StandAloneConfig c;

@@ -15,6 +15,8 @@
 #include <spbench/option_parsing.hpp>
 #include <spbench/plugin_registry.hpp>
 
+#include "tiny_training.hpp"
+
 using namespace spbench;
 
 namespace {
@@ -25,15 +27,7 @@ PluginRegistry& registry() {
 }
 
 Options options_of(const std::string& name, const std::map<std::string, std::string>& values) {
-  const PluginInfo* info = registry().find(PluginKind::Variant, name);
-  REQUIRE(info != nullptr);
-  Options o = info->default_options();
-  for (const auto& [key, text] : values) {
-    const OptionInfo* option = info->option(key);
-    REQUIRE(option != nullptr);
-    o.set(key, parse_option_value(*option, text));
-  }
-  return o;
+  return test::plugin_options(registry(), PluginKind::Variant, name, values);
 }
 
 std::shared_ptr<TrainingVariant> make(const std::string& name, const std::map<std::string, std::string>& values = {}) {
