@@ -1,6 +1,7 @@
 #include "spbench/matrix/matrix.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <cstdint>
 #include <map>
 #include <set>
+
+#include "../spec/yaml_quoting.hpp"
 
 namespace spbench::matrix {
 
@@ -29,30 +32,15 @@ bool plain_scalar_is_safe(const std::string& s) {
   return true;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
-  return out;
+std::string flow_scalar(const std::string& s) {
+  return plain_scalar_is_safe(s) ? s : spec_text::yaml_double_quoted(s);
 }
 
 std::string cell_name(const std::vector<AxisValue>& axes, bool skip_seed) {
   std::vector<std::string> parts;
   for (const auto& a : axes)
     if (!(skip_seed && a.key == kSeedAxis)) parts.push_back(a.key + "=" + a.value);
-  return join(parts, ",");
+  return fmt::format("{}", fmt::join(parts, ","));
 }
 
 // Cells as assignments of canonical values, in expansion order.
@@ -144,17 +132,17 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std:
 std::string flow_text(const SpecNode& node) {
   switch (node.kind) {
     case SpecNode::Kind::Null: return "~";
-    case SpecNode::Kind::Scalar: return plain_scalar_is_safe(node.scalar) ? node.scalar : quoted(node.scalar);
+    case SpecNode::Kind::Scalar: return flow_scalar(node.scalar);
     case SpecNode::Kind::Sequence: {
       std::vector<std::string> items;
       for (const auto& c : node.children) items.push_back(flow_text(c));
-      return "[" + join(items, ", ") + "]";
+      return fmt::format("[{}]", fmt::join(items, ", "));
     }
     case SpecNode::Kind::Map: {
       std::vector<std::string> items;
       for (const auto& c : node.children)
-        items.push_back((plain_scalar_is_safe(c.key) ? c.key : quoted(c.key)) + ": " + flow_text(c));
-      return "{" + join(items, ", ") + "}";
+        items.push_back(flow_scalar(c.key) + ": " + flow_text(c));
+      return fmt::format("{{{}}}", fmt::join(items, ", "));
     }
   }
   return "~";

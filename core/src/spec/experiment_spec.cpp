@@ -7,6 +7,8 @@
 
 #include "spbench/spec/spec.hpp"
 
+#include "yaml_quoting.hpp"
+
 namespace spbench {
 
 namespace fs = std::filesystem;
@@ -100,21 +102,7 @@ std::string yaml_string(const std::string& s) {
     plain = s.find_first_not_of("0123456789") != std::string::npos &&
             s.find_first_of("abcdfghijklmnopqrstuvwxyzABCDFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos;
   }
-  if (plain) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    if (c == '\t') {
-      out += "\\t";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
+  return plain ? s : spec_text::yaml_double_quoted(s);
 }
 
 // Shortest text that reads back as the same double, with a '.0' so that it
