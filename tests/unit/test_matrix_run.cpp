@@ -44,6 +44,12 @@ fs::path tiny_matrix(const fs::path& dir, int epochs, const std::string& matrix)
   return spec;
 }
 
+// `spbench matrix SPEC --out OUT`, JOBS cells at a time, one thread each, no plots.
+Result run_matrix(const fs::path& spec, const fs::path& out, int jobs) {
+  return run("matrix '" + spec.string() + "' --jobs " + std::to_string(jobs) + " --threads 1 --no-plots --out '" +
+             out.string() + "'");
+}
+
 std::string state_of(const fs::path& cell_dir) {
   return nlohmann::json::parse(read(cell_dir / "status.json")).value("state", "");
 }
@@ -55,7 +61,7 @@ TEST_CASE("A failing cell is reported with its log and does not stop the others;
   const fs::path spec =
       tiny_matrix(dir, 1, "  data.root: [/usr/share/datasets/fashion-mnist, /nonexistent/fashion-mnist]\n");
   const fs::path out = dir / "results";
-  const Result r = run("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --out '" + out.string() + "'");
+  const Result r = run_matrix(spec, out, 2);
   INFO(r.output);
   CHECK(r.status != 0);
   const auto index = matrix::read_matrix_json(out);
@@ -72,7 +78,7 @@ TEST_CASE("A failing cell is reported with its log and does not stop the others;
   CHECK_THAT(r.output, Catch::Contains("| data.root=/nonexistent/fashion-mnist | 0/1 | n/a |"));
 
   const auto before = fs::last_write_time(good / "train-log.jsonl");
-  const Result again = run("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --out '" + out.string() + "'");
+  const Result again = run_matrix(spec, out, 2);
   INFO(again.output);
   CHECK(again.status != 0);
   CHECK_THAT(again.output, Catch::Contains("1 of 2 cells already finished"));
@@ -88,7 +94,7 @@ TEST_CASE("A cell whose loss turns non-finite is marked failed with the trainer'
   // A learning rate of 1e30 sends the weights to infinity within a few steps.
   const fs::path spec = tiny_matrix(dir, 2, "  training.learning_rate: [0.05, 1.0e30]\n");
   const fs::path out = dir / "results";
-  const Result r = run("matrix '" + spec.string() + "' --jobs 1 --threads 1 --no-plots --out '" + out.string() + "'");
+  const Result r = run_matrix(spec, out, 1);
   INFO(r.output);
   CHECK(r.status != 0);
   const auto index = matrix::read_matrix_json(out);
@@ -136,7 +142,7 @@ TEST_CASE("A killed matrix resumes: every cell finishes exactly once, nothing lo
   for (const auto& c : index.cells) unfinished += state_of(out / c.id) != "finished" ? 1 : 0;
   CHECK(unfinished > 0);
 
-  const Result again = run("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --out '" + out.string() + "'");
+  const Result again = run_matrix(spec, out, 2);
   INFO(again.output);
   REQUIRE(again.status == 0);
   CHECK_THAT(again.output, Catch::Contains("resuming from its checkpoint"));
