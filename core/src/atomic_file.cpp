@@ -36,28 +36,6 @@ fs::path temporary_for(const fs::path& path) {
   return path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
 }
 
-// A writer killed between creating its temporary and the rename leaves
-// ".NAME.tmp-PID" behind (the target itself is intact). The next write of the
-// same target removes those whose writer no longer runs, so repeated
-// interrupted writes (a table rebuilt after a kill) leave no stray files; a
-// live writer's temporary is left alone.
-void remove_stale_temporaries_of(const fs::path& path) {
-  const std::string prefix = "." + path.filename().string() + ".tmp-";
-  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
-    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      std::error_code ignored;
-      fs::remove(it->path(), ignored);
-    }
-  }
-}
-
 void commit(const fs::path& tmp, const fs::path& path) {
   fsync_path(tmp, false);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -68,10 +46,31 @@ void commit(const fs::path& tmp, const fs::path& path) {
     fail(path, "replace");
   }
   fsync_path(path.parent_path().empty() ? fs::path(".") : path.parent_path(), true);
-  remove_stale_temporaries_of(path);
+  // Repeated interrupted writes of this file (a table rebuilt after a kill)
+  // leave no stray temporaries.
+  remove_stale_temporaries(path.parent_path().empty() ? fs::path(".") : path.parent_path(),
+                           path.filename().string());
 }
 
 }  // namespace
+
+void remove_stale_temporaries(const fs::path& dir, const std::string& target) {
+  // Temporaries are ".NAME.tmp-PID" (temporary_for above).
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto mark = name.rfind(".tmp-");
+    if (name.empty() || name[0] != '.' || mark == std::string::npos) continue;
+    if (!target.empty() && name.compare(0, mark, "." + target) != 0) continue;
+    const std::string pid_text = name.substr(mark + 5);
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove(it->path(), ignored);
+    }
+  }
+}
 
 void write_file_atomic(const fs::path& path, std::string_view content) {
   const fs::path tmp = temporary_for(path);

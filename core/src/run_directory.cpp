@@ -5,12 +5,9 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 #include <ATen/Parallel.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <array>
-#include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -58,28 +55,6 @@ RunState RunDirectory::read_state(const fs::path& dir) {
     return RunState::Running;
   }
 }
-
-namespace {
-
-// A process killed while writing a file atomically leaves its temporary
-// (".NAME.tmp-PID", atomic_file.cpp) behind; the target itself is intact.
-// Resuming removes those of writers that no longer run, so an interrupted
-// run ends with no stray files; a live writer's temporary is left alone.
-void remove_stale_temporaries(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const auto mark = name.rfind(".tmp-");
-    if (name.empty() || name[0] != '.' || mark == std::string::npos) continue;
-    const std::string pid_text = name.substr(mark + 5);
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
-    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      fs::remove(entry.path(), ec);
-  }
-}
-
-}  // namespace
 
 RunDirectory::RunDirectory(fs::path path, RunDirectoryPolicy policy) : path_(std::move(path)) {
   std::error_code ec;

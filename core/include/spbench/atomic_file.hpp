@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace spbench {
@@ -16,5 +17,13 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // temporary file it is given; it is then synced and renamed over `path`.
 void write_file_atomic_with(const std::filesystem::path& path,
                             const std::function<void(const std::filesystem::path& temporary)>& write);
+
+// A writer killed between creating its temporary (".NAME.tmp-PID" beside
+// the target) and the rename leaves it behind; the target itself is intact.
+// Removes, in `dir`, the temporaries whose writer no longer runs (of the
+// file named `target` only, when given); a live writer's are left alone.
+// Every write_file_atomic does this for its own target; a resumed run does
+// it for its whole folder.
+void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& target = "");
 
 }  // namespace spbench
