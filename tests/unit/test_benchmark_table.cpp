@@ -2,7 +2,7 @@
 // "did you mean", and joining rows to NAS-Bench-201 architectures with every
 // left-out row reported.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <cmath>
 #include <fstream>

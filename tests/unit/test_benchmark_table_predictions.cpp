@@ -1,7 +1,7 @@
 // predictions.csv: exact round trip, reading any score column, joining with
 // ground truth, and scoring a predictions file end to end.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>

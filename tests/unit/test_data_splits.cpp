@@ -15,7 +15,7 @@
 #include "test_paths.hpp"
 
 using namespace spbench::data;
-using Catch::Matchers::Contains;
+using Catch::Contains;
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
-using Catch::Matchers::Contains;
+using Catch::Contains;
 
 namespace {
 

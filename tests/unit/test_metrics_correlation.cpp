@@ -2,7 +2,7 @@
 // (O(n²) pair counting for Kendall, rank-by-counting for Spearman, the
 // raw-sums formula for Pearson) on random data with many ties.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <chrono>
 #include <cmath>

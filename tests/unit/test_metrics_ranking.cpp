@@ -1,7 +1,7 @@
 // Ranking metrics: top-k selection and its tie rule, precision@k, the top-n
 // Kendall curve, the best-predicted architecture, and the bootstrap.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <algorithm>
 #include <cmath>

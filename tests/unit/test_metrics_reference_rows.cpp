@@ -1,7 +1,7 @@
 // Reference rows on the real NAS-Bench-201 table: model size as a predictor
 // of accuracy, which any super-network ranking should be read against.
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 #include <chrono>
 #include <iostream>

@@ -9,7 +9,12 @@
 #ifdef CHECK
 #undef CHECK
 #endif
+// Catch2 3.x has one header for everything; 2.x's is catch2/catch.hpp.
+#if __has_include(<catch2/catch_all.hpp>)
+#include <catch2/catch_all.hpp>
+#else
 #include <catch2/catch.hpp>
+#endif
 
 #include <cmath>
 #include <map>
