@@ -34,8 +34,10 @@ at::Tensor string_tensor(const std::string& s) {
   std::memcpy(t.data_ptr<std::uint8_t>(), s.data(), s.size());
   return t;
 }
+// The checkpoint is loaded onto the training device, so a string tensor may
+// live on a GPU: its bytes are copied to the host before they are read.
 std::string tensor_string(const at::Tensor& t) {
-  auto c = t.contiguous();
+  auto c = t.to(at::kCPU).contiguous();
   return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<std::size_t>(c.numel()));
 }
 
