@@ -56,6 +56,7 @@ TEST_CASE("spbench run writes the resolved spec, provenance, log and status, and
   CHECK(again.status != 0);
   CHECK_THAT(again.output, Catch::Contains("holds a finished run") && Catch::Contains("--force"));
   Result forced = run("run '" + (dir / "tiny.yaml").string() + "' --out '" + out.string() + "' --force");
+  INFO(forced.output);
   CHECK(forced.status == 0);
 }
 
