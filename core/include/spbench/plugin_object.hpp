@@ -22,7 +22,9 @@ class PluginObject {
 
   // Checkpointing: everything needed to resume bit-identically (positions in
   // a shuffled list, moving averages …). Called at every epoch end and on
-  // resume respectively.
+  // resume respectively. On resume the archive's tensors are on the training
+  // device (a GPU, say): read text and integer lists back through
+  // checkpoint_values.hpp, which copies them to the host first.
   virtual void save_state(torch::serialize::OutputArchive& /*archive*/) const {}
   virtual void load_state(torch::serialize::InputArchive& /*archive*/) {}
 };

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "spbench/atomic_file.hpp"
+#include "spbench/checkpoint_values.hpp"
 #include "spbench/data/loader.hpp"
 #include "spbench/progress.hpp"
 #include "spbench/run_directory.hpp"
@@ -27,18 +28,6 @@ std::int64_t read_i64(torch::serialize::InputArchive& a, const std::string& key)
   at::Tensor t;
   a.read(key, t);
   return t.item<std::int64_t>();
-}
-
-at::Tensor string_tensor(const std::string& s) {
-  auto t = torch::empty({static_cast<std::int64_t>(s.size())}, torch::kUInt8);
-  std::memcpy(t.data_ptr<std::uint8_t>(), s.data(), s.size());
-  return t;
-}
-// The checkpoint is loaded onto the training device, so a string tensor may
-// live on a GPU: its bytes are copied to the host before they are read.
-std::string tensor_string(const at::Tensor& t) {
-  auto c = t.to(at::kCPU).contiguous();
-  return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<std::size_t>(c.numel()));
 }
 
 // Weight decay groups: BN scales/shifts and biases are the parameters with at
@@ -361,12 +350,13 @@ bool Trainer::load_checkpoint(std::unique_ptr<PhaseState>& state) {
   completed_epochs_ = static_cast<int>(read_i64(archive, "completed_epochs"));
   const int phase = static_cast<int>(read_i64(archive, "phase"));
   const int phase_epoch = static_cast<int>(read_i64(archive, "phase_epoch"));
-  at::Tensor t;
-  archive.read("rng", t);
-  std::istringstream(tensor_string(t)) >> rng_;
-  archive.read("history", t);
+  at::Tensor rng_tensor, history_tensor;
+  archive.read("rng", rng_tensor);
+  std::istringstream(tensor_string(rng_tensor)) >> rng_;
+  archive.read("history", history_tensor);
+  const std::string history = tensor_string(history_tensor);
   history_.clear();
-  std::istringstream lines(tensor_string(t));
+  std::istringstream lines(history);
   for (std::string line; std::getline(lines, line);) {
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line);
@@ -387,7 +377,7 @@ bool Trainer::load_checkpoint(std::unique_ptr<PhaseState>& state) {
   // A kill between the checkpoint write and the log write leaves the log one
   // epoch short; the checkpoint's history is the truth, so restore the log now
   // (a run that resumes after its last epoch writes no further checkpoint).
-  run_dir_->write_text(kTrainLogFile, tensor_string(t));
+  run_dir_->write_text(kTrainLogFile, history);
   for (std::size_t k = 0; k < networks_.size(); ++k) {
     torch::serialize::InputArchive sub;
     archive.read(fmt::format("network{}", k), sub);

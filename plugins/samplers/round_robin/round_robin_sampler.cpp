@@ -3,6 +3,7 @@
 // every architecture is trained equally often (up to one cycle).
 
 #include <ATen/ATen.h>
+#include <spbench/checkpoint_values.hpp>
 #include <spbench/plugin.hpp>
 #include <torch/serialize/archive.h>
 
@@ -39,8 +40,8 @@ class RoundRobinSampler final : public PathSampler {
     at::Tensor order, position;
     archive.read("order", order);
     archive.read("position", position);
-    order = order.to(at::kCPU).contiguous();
-    order_.assign(order.data_ptr<std::int64_t>(), order.data_ptr<std::int64_t>() + order.numel());
+    const std::vector<std::int64_t> saved = tensor_int64s(order);
+    order_.assign(saved.begin(), saved.end());
     position_ = static_cast<std::size_t>(position.item<std::int64_t>());
   }
 

@@ -5,13 +5,13 @@
 
 #include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
+#include <spbench/checkpoint_values.hpp>
 #include <spbench/plugin.hpp>
 #include <torch/nn/module.h>
 #include <torch/serialize/archive.h>
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <map>
 
 namespace spbench::plugins::ema {
@@ -71,9 +71,7 @@ class Ema final : public TrainingVariant {
         names += name + "\n";
         archive.write(fmt::format("n{}_v{}", network, i++), value, /*is_buffer=*/true);
       }
-      at::Tensor bytes = at::empty({static_cast<std::int64_t>(names.size())}, at::kByte);
-      std::memcpy(bytes.data_ptr<std::uint8_t>(), names.data(), names.size());
-      archive.write(fmt::format("n{}_names", network), bytes, true);
+      archive.write(fmt::format("n{}_names", network), string_tensor(names), true);
     }
     archive.write("networks", at::tensor(networks, at::kLong), true);
   }
@@ -82,14 +80,10 @@ class Ema final : public TrainingVariant {
     shadows_.clear();
     at::Tensor networks;
     if (!archive.try_read("networks", networks, true)) return;
-    networks = networks.to(at::kCPU).contiguous();
-    for (std::int64_t k = 0; k < networks.numel(); ++k) {
-      const std::int64_t network = networks.data_ptr<std::int64_t>()[k];
+    for (const std::int64_t network : tensor_int64s(networks)) {
       at::Tensor bytes;
       archive.read(fmt::format("n{}_names", network), bytes, true);
-      bytes = bytes.to(at::kCPU).contiguous();
-      std::string names(reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
-                        static_cast<std::size_t>(bytes.numel()));
+      const std::string names = tensor_string(bytes);
       auto& shadow = shadows_[static_cast<int>(network)];
       std::size_t start = 0;
       for (std::int64_t i = 0; start < names.size(); ++i) {
