@@ -2,127 +2,185 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "spbench/spec/loader.hpp"
 
 namespace spbench {
 
-namespace {
-
-std::string describe(const YAML::Node& node) {
-  if (node.IsScalar()) return fmt::format("'{}'", node.Scalar());
-  if (node.IsSequence()) return "a list";
-  if (node.IsMap()) return "a map";
-  return "nothing";
+bool parse_int_scalar(const std::string& text, std::int64_t& out) {
+  if (text.empty()) return false;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (*begin == '+') ++begin;
+  auto [ptr, ec] = std::from_chars(begin, end, out);
+  return ec == std::errc() && ptr == end && begin != end;
 }
 
-bool to_bool(const YAML::Node& node, bool& out) {
-  if (!node.IsScalar()) return false;
-  std::string s = node.Scalar();
-  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-  if (s == "true" || s == "yes" || s == "on") return out = true, true;
-  if (s == "false" || s == "no" || s == "off") return out = false, true;
+bool parse_float_scalar(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  // Only plain decimal notation: no hex, no nan/inf, which are never meant.
+  if (text.find_first_not_of("0123456789+-.eE") != std::string::npos) return false;
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  out = std::strtod(begin, &end);
+  return end == begin + text.size() && std::isfinite(out);
+}
+
+bool parse_bool_scalar(const std::string& text, bool& out) {
+  static const std::set<std::string> yes = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+  static const std::set<std::string> no = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+  if (yes.count(text)) return out = true, true;
+  if (no.count(text)) return out = false, true;
   return false;
 }
 
-bool to_int(const YAML::Node& node, std::int64_t& out) {
-  if (!node.IsScalar()) return false;
-  const std::string& s = node.Scalar();
-  if (s.empty()) return false;
-  std::size_t used = 0;
-  try {
-    out = std::stoll(s, &used, 10);
-  } catch (...) {
-    return false;
-  }
-  return used == s.size();
+namespace {
+
+std::string quoted_list(const std::vector<std::string>& values) { return fmt::format("{}", fmt::join(values, ", ")); }
+
+bool is_choice(const OptionInfo& option, const std::string& value) {
+  return option.choices.empty() ||
+         std::find(option.choices.begin(), option.choices.end(), value) != option.choices.end();
 }
 
-bool to_float(const YAML::Node& node, double& out) {
-  if (!node.IsScalar()) return false;
-  const std::string& s = node.Scalar();
-  if (s.empty()) return false;
-  std::size_t used = 0;
-  try {
-    out = std::stod(s, &used);
-  } catch (...) {
-    return false;
-  }
-  return used == s.size();
-}
-
-void check_choice(const OptionInfo& option, const std::string& value) {
-  if (option.choices.empty()) return;
-  if (std::find(option.choices.begin(), option.choices.end(), value) != option.choices.end()) return;
-  throw OptionValueError(fmt::format("expected one of {}, got '{}'", fmt::join(option.choices, ", "), value));
+std::string choice_hint(const OptionInfo& option, const std::string& value) {
+  std::string close = closest_match(value, option.choices);
+  return close.empty() ? "" : fmt::format("did you mean '{}'?", close);
 }
 
 }  // namespace
 
-OptionValue parse_option_value(const OptionInfo& option, const std::string& yaml_text) {
-  YAML::Node node;
-  try {
-    node = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw OptionValueError(fmt::format("'{}' is not valid YAML: {}", yaml_text, e.msg));
-  }
+OptionValue parse_option_value(const OptionInfo& option, const SpecNode& node) {
+  auto fail = [&](const std::string& expected, std::string hint = {}) -> OptionValueError {
+    const std::string got = node.is_scalar() ? fmt::format("'{}'", node.scalar) : node.describe();
+    return OptionValueError(fmt::format("expected {}, got {}", expected, got), node.location, "", std::move(hint));
+  };
+  const std::string int_noun = option.range.bounded() ? option.range.describe("an integer") : "an integer";
+  const std::string float_noun = option.range.describe();
   switch (option.type) {
     case OptionType::Bool: {
-      bool b;
-      if (!to_bool(node, b)) throw OptionValueError(fmt::format("expected true or false, got {}", describe(node)));
-      return b;
+      bool b = false;
+      if (!node.is_scalar() || !parse_bool_scalar(node.scalar, b)) throw fail("true or false");
+      return OptionValue{b};
     }
     case OptionType::Int: {
-      std::int64_t i;
-      if (!to_int(node, i)) throw OptionValueError(fmt::format("expected an integer, got {}", describe(node)));
-      return i;
+      std::int64_t i = 0;
+      if (!node.is_scalar() || !parse_int_scalar(node.scalar, i) || !option.range.contains(static_cast<double>(i)))
+        throw fail(int_noun);
+      return OptionValue{i};
     }
     case OptionType::Float: {
-      double d;
-      if (!to_float(node, d)) throw OptionValueError(fmt::format("expected a number, got {}", describe(node)));
-      return d;
+      double d = 0;
+      if (!node.is_scalar() || !parse_float_scalar(node.scalar, d) || !option.range.contains(d)) throw fail(float_noun);
+      return OptionValue{d};
     }
     case OptionType::String: {
-      if (!node.IsScalar()) throw OptionValueError(fmt::format("expected a string, got {}", describe(node)));
-      check_choice(option, node.Scalar());
-      return node.Scalar();
+      if (node.is_null()) return OptionValue{std::string()};
+      if (!node.is_scalar()) throw fail("a string");
+      if (!is_choice(option, node.scalar))
+        throw fail("one of " + quoted_list(option.choices), choice_hint(option, node.scalar));
+      return OptionValue{node.scalar};
     }
     case OptionType::IntList: {
-      std::vector<std::int64_t> out;
-      if (node.IsScalar()) {  // a single value is a one-element list
-        std::int64_t i;
-        if (!to_int(node, i)) throw OptionValueError(fmt::format("expected a list of integers, got {}", describe(node)));
-        return std::vector<std::int64_t>{i};
+      std::vector<std::int64_t> values;
+      if (node.is_null()) return OptionValue{values};
+      if (!node.is_sequence()) throw fail("a list of integers");
+      for (std::size_t k = 0; k < node.children.size(); ++k) {
+        const SpecNode& item = node.children[k];
+        std::int64_t i = 0;
+        if (!item.is_scalar() || !parse_int_scalar(item.scalar, i) || !option.range.contains(static_cast<double>(i)))
+          throw OptionValueError(fmt::format("expected {}, got {}", int_noun, item.describe()), item.location,
+                                 fmt::format("[{}]", k));
+        values.push_back(i);
       }
-      if (!node.IsSequence() && !node.IsNull())
-        throw OptionValueError(fmt::format("expected a list of integers, got {}", describe(node)));
-      for (const auto& item : node) {
-        std::int64_t i;
-        if (!to_int(item, i))
-          throw OptionValueError(fmt::format("expected a list of integers, but an item is {}", describe(item)));
-        out.push_back(i);
-      }
-      return out;
+      return OptionValue{values};
     }
     case OptionType::StringList: {
-      std::vector<std::string> out;
-      if (node.IsScalar()) {
-        check_choice(option, node.Scalar());
-        return std::vector<std::string>{node.Scalar()};
+      std::vector<std::string> values;
+      if (node.is_null()) return OptionValue{values};
+      if (!node.is_sequence()) throw fail("a list of strings");
+      for (std::size_t k = 0; k < node.children.size(); ++k) {
+        const SpecNode& item = node.children[k];
+        if (!item.is_scalar())
+          throw OptionValueError(fmt::format("expected a string, got {}", item.describe()), item.location,
+                                 fmt::format("[{}]", k));
+        if (!is_choice(option, item.scalar))
+          throw OptionValueError(
+              fmt::format("expected one of {}, got '{}'", quoted_list(option.choices), item.scalar), item.location,
+              fmt::format("[{}]", k), choice_hint(option, item.scalar));
+        values.push_back(item.scalar);
       }
-      if (!node.IsSequence() && !node.IsNull())
-        throw OptionValueError(fmt::format("expected a list of strings, got {}", describe(node)));
-      for (const auto& item : node) {
-        if (!item.IsScalar())
-          throw OptionValueError(fmt::format("expected a list of strings, but an item is {}", describe(item)));
-        check_choice(option, item.Scalar());
-        out.push_back(item.Scalar());
-      }
-      return out;
+      return OptionValue{values};
     }
   }
-  throw OptionValueError("unknown option type");
+  throw fail("a value");
+}
+
+OptionValue parse_option_value(const OptionInfo& option, const std::string& yaml_text) {
+  SpecNode node;
+  try {
+    node = parse_yaml_value(yaml_text, SourceLocation{});
+  } catch (const std::exception& e) {
+    throw OptionValueError(fmt::format("'{}' is not valid YAML: {}", yaml_text, e.what()));
+  }
+  return parse_option_value(option, node);
+}
+
+OptionValue check_option_value(const OptionInfo& option, const OptionValue& value) {
+  auto fail = [&](const std::string& expected) {
+    return OptionValueError(fmt::format("expected {}, got {}", expected, to_yaml(value)));
+  };
+  switch (option.type) {
+    case OptionType::Bool:
+      if (!std::holds_alternative<bool>(value)) throw fail("true or false");
+      return value;
+    case OptionType::Int: {
+      const auto* i = std::get_if<std::int64_t>(&value);
+      if (!i || !option.range.contains(static_cast<double>(*i)))
+        throw fail(option.range.bounded() ? option.range.describe("an integer") : "an integer");
+      return value;
+    }
+    case OptionType::Float: {
+      double d = 0;
+      if (const auto* i = std::get_if<std::int64_t>(&value)) d = static_cast<double>(*i);
+      else if (const auto* f = std::get_if<double>(&value)) d = *f;
+      else throw fail(option.range.describe());
+      if (!std::isfinite(d) || !option.range.contains(d)) throw fail(option.range.describe());
+      return OptionValue{d};
+    }
+    case OptionType::String: {
+      const auto* s = std::get_if<std::string>(&value);
+      if (!s) throw fail("a string");
+      if (!is_choice(option, *s))
+        throw OptionValueError(fmt::format("expected one of {}, got '{}'", quoted_list(option.choices), *s), {}, "",
+                               choice_hint(option, *s));
+      return value;
+    }
+    case OptionType::IntList: {
+      const auto* l = std::get_if<std::vector<std::int64_t>>(&value);
+      if (!l) throw fail("a list of integers");
+      for (std::int64_t i : *l)
+        if (!option.range.contains(static_cast<double>(i)))
+          throw OptionValueError(
+              fmt::format("expected items that are {}, got {}", option.range.describe("an integer"), i));
+      return value;
+    }
+    case OptionType::StringList: {
+      const auto* l = std::get_if<std::vector<std::string>>(&value);
+      if (!l) throw fail("a list of strings");
+      for (const auto& s : *l)
+        if (!is_choice(option, s))
+          throw OptionValueError(fmt::format("expected items from {}, got '{}'", quoted_list(option.choices), s));
+      return value;
+    }
+  }
+  throw fail("a value");
 }
 
 }  // namespace spbench

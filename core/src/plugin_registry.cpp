@@ -13,34 +13,14 @@
 #include <unistd.h>
 
 #include "spbench/option_parsing.hpp"
+#include "spbench/spec/registry_catalog.hpp"
 
 namespace spbench {
 
 namespace fs = std::filesystem;
 
-std::string_view plugin_kind_name(PluginKind kind) {
-  switch (kind) {
-    case PluginKind::Sampler: return "sampler";
-    case PluginKind::Strategy: return "strategy";
-    case PluginKind::Variant: return "variant";
-  }
-  return "unknown";
-}
-
 PluginError::PluginError(std::string file, std::string reason)
     : std::runtime_error(fmt::format("{}: {}", file, reason)), file_(std::move(file)), reason_(std::move(reason)) {}
-
-const OptionInfo* PluginInfo::option(const std::string& option_name) const {
-  for (const auto& o : options)
-    if (o.name == option_name) return &o;
-  return nullptr;
-}
-
-Options PluginInfo::default_options() const {
-  Options result;
-  for (const auto& o : options) result.set(o.name, parse_option_value(o, o.default_yaml));
-  return result;
-}
 
 // One registered plugin: its checked information, its descriptor and (for a
 // library) the handle that keeps the code loaded.
@@ -117,7 +97,15 @@ PluginInfo check_descriptor(const PluginDescriptor* d, const std::string& source
   for (std::size_t i = 0; i < d->option_count; ++i) {
     const OptionSpec& o = d->options[i];
     if (!o.name || !*o.name) throw PluginError(source, fmt::format("option {} of plugin '{}' has no name", i, info.name));
-    OptionInfo oi{o.name, o.type, o.default_yaml ? o.default_yaml : "", o.doc ? o.doc : "", split_choices(o.choices)};
+    OptionInfo oi{o.name, o.type, o.default_yaml ? o.default_yaml : "", o.doc ? o.doc : "", split_choices(o.choices),
+                  ValueRange{}};
+    if (o.range && *o.range) {
+      try {
+        oi.range = parse_value_range(o.range);
+      } catch (const std::exception& e) {
+        throw PluginError(source, fmt::format("plugin '{}': option '{}': {}", info.name, oi.name, e.what()));
+      }
+    }
     // A default that does not parse is the plugin author's bug; catch it at load time.
     try {
       (void)parse_option_value(oi, oi.default_yaml);
@@ -290,18 +278,32 @@ std::shared_ptr<T> keep_library_alive(T* object, std::shared_ptr<boost::dll::sha
 
 std::shared_ptr<PathSampler> PluginRegistry::make_sampler(const std::string& name, const Options& options) const {
   const Entry& e = entry(PluginKind::Sampler, name);
-  return keep_library_alive(e.descriptor->make_sampler(options), e.library);
+  const Options complete = e.info.complete_options(options);
+  return keep_library_alive(e.descriptor->make_sampler(complete), e.library);
 }
 
 std::shared_ptr<SupernetStrategy> PluginRegistry::make_strategy(const std::string& name,
                                                                 const Options& options) const {
   const Entry& e = entry(PluginKind::Strategy, name);
-  return keep_library_alive(e.descriptor->make_strategy(options), e.library);
+  const Options complete = e.info.complete_options(options);
+  return keep_library_alive(e.descriptor->make_strategy(complete), e.library);
 }
 
 std::shared_ptr<TrainingVariant> PluginRegistry::make_variant(const std::string& name, const Options& options) const {
   const Entry& e = entry(PluginKind::Variant, name);
-  return keep_library_alive(e.descriptor->make_variant(options), e.library);
+  const Options complete = e.info.complete_options(options);
+  return keep_library_alive(e.descriptor->make_variant(complete), e.library);
+}
+
+PluginCatalog plugin_catalog(const PluginRegistry& registry) {
+  return PluginCatalog{
+      [&registry](PluginKind kind, const std::string& name) { return registry.find(kind, name); },
+      [&registry](PluginKind kind) { return registry.names(kind); }};
+}
+
+PluginCatalog builtin_plugin_catalog() {
+  static const PluginRegistry registry;  // the statically linked plugins; never changes
+  return plugin_catalog(registry);
 }
 
 std::vector<fs::path> default_plugin_directories() {

@@ -22,21 +22,27 @@ std::string_view option_type_name(OptionType type);
 
 // One option of a plugin. `default_yaml` is the default written as YAML
 // (e.g. "0.1", "true", "[0, 1]", "uniform"); `choices` is an optional
-// "|"-separated list of the allowed values of a String option.
+// "|"-separated list of the allowed values of a String option; `range` an
+// optional bound on an Int or Float option (or on each item of an IntList):
+// ">= 1", "> 0", "[0, 1)". The registry checks type, range and choices (and
+// fills defaults) before the plugin's constructor runs, so constructors need
+// not re-check what the schema says.
 struct OptionSpec {
   const char* name;
   OptionType type;
   const char* default_yaml;
   const char* doc;
   const char* choices = nullptr;
+  const char* range = nullptr;
 };
 
 using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>,
                                  std::vector<std::string>>;
 
-// Raised by a plugin factory (or validate()) for an option value that has the
-// right type but is not acceptable. The validator reports it with the
-// option's location in the spec.
+// Raised by a plugin factory (or validate()) for an option value that the
+// schema cannot judge (it depends on other options or on the run setup), and
+// by the registry for one that does not fit the schema. prepare_experiment()
+// reports it as a spec error at the option's own line.
 class OptionError : public std::runtime_error {
  public:
   OptionError(std::string option, const std::string& message)

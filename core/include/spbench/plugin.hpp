@@ -22,6 +22,7 @@
 
 #include "spbench/options.hpp"
 #include "spbench/path_sampler.hpp"
+#include "spbench/plugin_info.hpp"
 #include "spbench/supernet_strategy.hpp"
 #include "spbench/training_variant.hpp"
 #include "spbench/version.hpp"
@@ -33,9 +34,7 @@
 
 namespace spbench {
 
-enum class PluginKind : std::uint32_t { Sampler = 1, Strategy = 2, Variant = 3 };
-
-std::string_view plugin_kind_name(PluginKind kind);  // "sampler", "strategy", "variant"
+// PluginKind: plugin_info.hpp.
 
 struct PluginDescriptor {
   // --- plain data, checked before anything else ---

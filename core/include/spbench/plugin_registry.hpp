@@ -19,6 +19,7 @@
 
 #include "spbench/options.hpp"
 #include "spbench/plugin.hpp"
+#include "spbench/plugin_info.hpp"
 
 namespace spbench {
 
@@ -33,26 +34,7 @@ class PluginError : public std::runtime_error {
   std::string reason_;
 };
 
-struct OptionInfo {
-  std::string name;
-  OptionType type;
-  std::string default_yaml;
-  std::string doc;
-  std::vector<std::string> choices;  // empty: any value of the type
-};
-
-struct PluginInfo {
-  PluginKind kind;
-  std::string name;
-  std::string version;
-  std::string description;
-  std::string source;  // library path, or "(built in)" for static plugins
-  std::vector<OptionInfo> options;
-
-  const OptionInfo* option(const std::string& option_name) const;
-  // The schema's defaults as typed values.
-  Options default_options() const;
-};
+// OptionInfo, PluginInfo: plugin_info.hpp (free of LibTorch).
 
 class PluginRegistry {
  public:
@@ -83,8 +65,11 @@ class PluginRegistry {
   std::vector<const PluginInfo*> list(std::optional<PluginKind> kind = std::nullopt) const;
   std::vector<std::string> names(PluginKind kind) const;
 
-  // Instances; throw std::invalid_argument for an unknown name and whatever
-  // the plugin's factory throws (OptionError) for bad options.
+  // Instances; throw std::invalid_argument for an unknown name. The options
+  // are first completed and checked against the plugin's schema
+  // (PluginInfo::complete_options: defaults, type, range, choices, unknown
+  // names), so an OptionError comes either from that check or from the
+  // plugin's own checks of what the schema cannot express.
   std::shared_ptr<PathSampler> make_sampler(const std::string& name, const Options& options) const;
   std::shared_ptr<SupernetStrategy> make_strategy(const std::string& name, const Options& options) const;
   std::shared_ptr<TrainingVariant> make_variant(const std::string& name, const Options& options) const;

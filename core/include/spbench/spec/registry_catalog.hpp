@@ -1,16 +1,19 @@
 #pragma once
-// A PluginCatalog backed by a PluginRegistry. Separate from spec.hpp because
-// it pulls in the plugin interfaces; the registry must outlive the catalog.
+// A PluginCatalog backed by a PluginRegistry. Only declarations: the spec
+// headers and the spec tests stay free of the plugin interfaces (and of
+// LibTorch's headers, whose glog CHECK macro would clash with Catch's).
 
-#include "spbench/plugin_registry.hpp"
 #include "spbench/spec/spec.hpp"
 
 namespace spbench {
 
-inline PluginCatalog plugin_catalog(const PluginRegistry& registry) {
-  return PluginCatalog{
-      [&registry](PluginKind kind, const std::string& name) { return registry.find(kind, name); },
-      [&registry](PluginKind kind) { return registry.names(kind); }};
-}
+class PluginRegistry;
+
+// The registry must outlive the catalog.
+PluginCatalog plugin_catalog(const PluginRegistry& registry);
+
+// The plugins linked into this program (SPBENCH_PLUGIN_STATIC), from a
+// registry that lives as long as the process.
+PluginCatalog builtin_plugin_catalog();
 
 }  // namespace spbench

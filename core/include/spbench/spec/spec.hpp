@@ -25,7 +25,7 @@
 
 namespace spbench {
 
-// Declared in plugin.hpp / plugin_registry.hpp; only named here so that the
+// Declared in plugin_info.hpp; only named here so that the
 // spec headers stay free of the plugin interfaces (and their LibTorch
 // includes).
 enum class PluginKind : std::uint32_t;
