@@ -63,7 +63,7 @@ PreparedExperiment prepare_experiment(const ExperimentSpec& spec, const PluginRe
 
 data::DataSpec data_spec_of(const ExperimentSpec& spec) {
   data::DataSpec d;
-  d.dataset = spec.data.dataset;
+  d.dataset = std::string(setting_name(spec.data.dataset));
   d.root = spec.data.root;
   d.split = spec.data.split;
   d.train_subset = spec.data.train_subset;
@@ -78,12 +78,12 @@ TrainerConfig trainer_config_of(const ExperimentSpec& spec, const RunSetup& setu
   TrainerConfig c;
   c.setup = setup;
   c.steps_per_epoch = spec.training.steps_per_epoch;
-  c.schedule = spec.training.schedule;
+  c.schedule = std::string(setting_name(spec.training.schedule));
   c.log_every = spec.training.log_every;
-  c.skip_nonfinite_loss = spec.training.on_nonfinite_loss == "skip";
+  c.skip_nonfinite_loss = spec.training.on_nonfinite_loss == NonfiniteLoss::Skip;
   c.augment = spec.data.augment;
   c.device = device;
-  c.precision = spec.precision;
+  c.precision = std::string(setting_name(spec.precision));
   c.channels_last = spec.channels_last;
   return c;
 }
@@ -96,7 +96,7 @@ std::unique_ptr<Trainer> train_experiment(const ExperimentSpec& spec, const Plug
     if (options.sink) options.sink(line); else std::fprintf(stderr, "%s\n", line.c_str());
     run_dir.log(line);
   };
-  say(fmt::format("loading data: {} ({}) from {}", spec.data.dataset, spec.data.split, options.data_root.string()));
+  say(fmt::format("loading data: {} ({}) from {}", setting_name(spec.data.dataset), spec.data.split, options.data_root.string()));
   data::DataSplits splits = data::load_data(data_spec_of(spec), options.data_root);
   say(fmt::format("data: {} training images, {} validation images, {}x{}x{}", splits.train.size(), splits.valid.size(),
                   splits.train.channels(), splits.train.height(), splits.train.width()));

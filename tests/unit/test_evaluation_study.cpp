@@ -24,7 +24,7 @@ data::ImageDataset synthetic(std::int64_t n, std::uint64_t seed) { return test::
 
 const OpSet kOps = OpSet::all().without(Op::NorConv1x1);
 
-ExperimentSpec tiny_spec(const std::filesystem::path& out, const std::string& truth) {
+ExperimentSpec tiny_spec(const std::filesystem::path& out, GroundTruthSource truth) {
   ExperimentSpec spec;
   spec.name = "tiny";
   spec.seed = 3;
@@ -84,7 +84,7 @@ int run_command(const std::string& cmd) {
 
 TEST_CASE("A run writes predictions.csv and metrics.json with truth, metrics and reference rows", "[evaluation]") {
   const auto dir = test::scratch_dir("study_outputs");
-  const auto spec = tiny_spec(dir, "csv");
+  const auto spec = tiny_spec(dir, GroundTruthSource::Csv);
   const auto result = run_study(inputs_for(spec), dir);
   CHECK(result.complete);
   CHECK(result.rows.size() == 40);
@@ -107,7 +107,7 @@ TEST_CASE("A run writes predictions.csv and metrics.json with truth, metrics and
 TEST_CASE("Sharded evaluation merged gives the same predictions and metrics as an unsharded run", "[evaluation]") {
   const auto whole_dir = test::scratch_dir("study_whole");
   const auto shard_dir = test::scratch_dir("study_shards");
-  const auto spec = tiny_spec(whole_dir, "csv");
+  const auto spec = tiny_spec(whole_dir, GroundTruthSource::Csv);
   run_study(inputs_for(spec), whole_dir);
   for (int i = 0; i < 3; ++i) {
     CHECK_THROWS_WITH(merge_study(spec, shard_dir, test::data_root()),
@@ -126,7 +126,7 @@ TEST_CASE("Sharded evaluation merged gives the same predictions and metrics as a
   CHECK(a["evaluation"]["runs"] == b["evaluation"]["runs"]);
 
   // A shard of another architecture set is refused.
-  auto other = tiny_spec(shard_dir, "csv");
+  auto other = tiny_spec(shard_dir, GroundTruthSource::Csv);
   other.seed = 4;
   run_study(inputs_for(other), shard_dir, ShardSpec{1, 3});
   CHECK_THROWS_WITH(merge_study(spec, shard_dir, test::data_root()), Catch::Contains("another architecture set"));
@@ -135,7 +135,7 @@ TEST_CASE("Sharded evaluation merged gives the same predictions and metrics as a
 TEST_CASE("Stand-alone ground truth trains the stand-alone set once and scores against it with params and FLOPs rows",
           "[evaluation][ground_truth]") {
   const auto dir = test::scratch_dir("study_stand_alone");
-  const auto spec = tiny_spec(dir, "stand-alone");
+  const auto spec = tiny_spec(dir, GroundTruthSource::StandAlone);
   const auto first = run_study(inputs_for(spec), dir);
   REQUIRE(first.rows.size() == 6);
   for (const auto& r : first.rows) CHECK(r.truth.has_value());

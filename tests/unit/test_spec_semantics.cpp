@@ -49,7 +49,7 @@ TEST_CASE("an empty spec gets every default of the schema", "[spec]") {
   CHECK(spec.name == "plain");
   CHECK(spec.seed == 0);
   CHECK(spec.device == "auto");
-  CHECK(spec.precision == "fp32");
+  CHECK(spec.precision == Precision::Fp32);
   CHECK_FALSE(spec.channels_last);
   CHECK(spec.threads == 0);
   CHECK(spec.plugin_paths.empty());
@@ -60,7 +60,7 @@ TEST_CASE("an empty spec gets every default of the schema", "[spec]") {
   CHECK(spec.run.network.bn_affine);
   CHECK(spec.run.network.bn_track_running_stats);
   CHECK(spec.run.topology_sharing);
-  CHECK(spec.data.dataset == "cifar10");
+  CHECK(spec.data.dataset == Dataset::Cifar10);
   CHECK(spec.data.root == "cifar10");
   CHECK(spec.data.split == "cifar10-valid");
   CHECK(spec.data.augment);
@@ -69,9 +69,9 @@ TEST_CASE("an empty spec gets every default of the schema", "[spec]") {
   CHECK(spec.run.optimizer.learning_rate == 0.025);
   CHECK(spec.run.optimizer.weight_decay == 0.0005);
   CHECK(spec.run.optimizer.nesterov);
-  CHECK(spec.training.schedule == "cosine");
+  CHECK(spec.training.schedule == LrSchedule::Cosine);
   CHECK(spec.training.log_every == 50);
-  CHECK(spec.training.on_nonfinite_loss == "stop");
+  CHECK(spec.training.on_nonfinite_loss == NonfiniteLoss::Stop);
   CHECK(spec.sampler.name == "uniform");
   CHECK(spec.strategy.name == "one-shot");
   CHECK(spec.variants.empty());
@@ -79,10 +79,10 @@ TEST_CASE("an empty spec gets every default of the schema", "[spec]") {
   CHECK(spec.evaluation.bn == EvaluationSpec::BnMode::Running);
   CHECK(spec.evaluation.batches == 10);
   CHECK(spec.evaluation.batch_size == 256);
-  CHECK(spec.ground_truth.source == "csv");
+  CHECK(spec.ground_truth.source == GroundTruthSource::Csv);
   CHECK(spec.ground_truth.file == "nb201/nb201.csv");
   CHECK(spec.ground_truth.column == "cifar10_test_acc");
-  CHECK(spec.ground_truth.join == "arch");
+  CHECK(spec.ground_truth.join == GroundTruthJoin::Arch);
   CHECK(spec.ground_truth.stand_alone.architectures == 20);
   CHECK(spec.output.dir == "runs");
   CHECK(spec.output.checkpoint_every_epoch);
@@ -142,7 +142,7 @@ TEST_CASE("includes are merged in list order, later includes overriding earlier 
   const ExperimentSpec spec = load(dir / "exp.yaml");
   CHECK(spec.seed == 3);
   CHECK(spec.threads == 2);
-  CHECK(spec.precision == "bf16");
+  CHECK(spec.precision == Precision::Bf16);
 }
 
 TEST_CASE("includes resolve relative to the file that names them, through several levels", "[spec][include]") {

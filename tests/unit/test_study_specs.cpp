@@ -129,13 +129,13 @@ TEST_CASE("The full profile is NAS-Bench-201's setting and the CPU proxy a small
   CHECK(full.run.epochs == 250);
   CHECK(full.run.batch_size == 256);
   CHECK(full.device == "auto");
-  CHECK(full.data.dataset == "cifar10");
+  CHECK(full.data.dataset == Dataset::Cifar10);
   CHECK(full.data.split == "cifar10-valid");
   CHECK(full.data.train_subset == 0);
   CHECK(full.data.resize == 0);
   CHECK(full.ops == OpSet::all());
   CHECK(full.evaluation.architectures.kind == ArchitectureSelection::Kind::All);
-  CHECK(full.ground_truth.source == "csv");
+  CHECK(full.ground_truth.source == GroundTruthSource::Csv);
   CHECK(full.ground_truth.file == "nb201/nb201.csv");
   CHECK(full.ground_truth.column == "cifar10_test_acc");
   CHECK(full.sampler.name == "uniform");

@@ -26,7 +26,7 @@ EvaluationConfig evaluation_config_of(const ExperimentSpec& spec, c10::Device de
   c.batches = spec.evaluation.batches;
   c.batch_size = spec.evaluation.batch_size;
   c.device = device;
-  c.precision = spec.precision;
+  c.precision = std::string(setting_name(spec.precision));
   c.channels_last = spec.channels_last;
   return c;
 }

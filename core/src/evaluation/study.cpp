@@ -58,7 +58,7 @@ const char* bn_name(EvaluationSpec::BnMode mode) {
 }
 
 tables::JoinKey join_key_of(const ExperimentSpec& spec) {
-  return spec.ground_truth.join == "index" ? tables::JoinKey::Index : tables::JoinKey::Arch;
+  return spec.ground_truth.join == GroundTruthJoin::Index ? tables::JoinKey::Index : tables::JoinKey::Arch;
 }
 
 std::string fmt_or_na(double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4f}", v); }
@@ -86,17 +86,17 @@ StudyResult finish(const ExperimentSpec& spec, std::vector<tables::PredictionRow
       without_truth.push_back(r.index);
     }
   }
-  const std::string source = spec.ground_truth.source;
+  const GroundTruthSource source = spec.ground_truth.source;
   json doc;
   doc["experiment"] = spec.name;
   doc["architectures"] = rows.size();
   doc["scored"] = s.ids.size();
-  json gt = {{"source", source}};
-  if (source == "csv") {
+  json gt = {{"source", std::string(setting_name(source))}};
+  if (source == GroundTruthSource::Csv) {
     gt["file"] = resolve_data_path(spec.ground_truth.file, data_root).string();
     gt["column"] = spec.ground_truth.column;
-    gt["join"] = spec.ground_truth.join;
-  } else if (source == "stand-alone") {
+    gt["join"] = std::string(setting_name(spec.ground_truth.join));
+  } else if (source == GroundTruthSource::StandAlone) {
     gt["value"] = "validation accuracy (%) of each architecture trained on its own";
     gt["epochs"] = spec.ground_truth.stand_alone.epochs;
     gt["batch_size"] = spec.ground_truth.stand_alone.batch_size;
@@ -109,11 +109,11 @@ StudyResult finish(const ExperimentSpec& spec, std::vector<tables::PredictionRow
   for (auto& [k, v] : info.items()) doc[k] = v;
 
   std::string table;
-  if (!without_truth.empty() && source != "none")
+  if (!without_truth.empty() && source != GroundTruthSource::None)
     say(sink, fmt::format("warning: {} evaluated architecture(s) have no ground-truth value and are not scored (e.g. index {})",
                           without_truth.size(), without_truth.front()));
   if (s.ids.empty()) {
-    table = source == "none" ? "no ground truth (ground_truth.source: none): no ranking metrics\n"
+    table = source == GroundTruthSource::None ? "no ground truth (ground_truth.source: none): no ranking metrics\n"
                              : "no evaluated architecture has a ground-truth value: no ranking metrics\n";
     doc["metrics"] = nullptr;
   } else {
@@ -124,7 +124,7 @@ StudyResult finish(const ExperimentSpec& spec, std::vector<tables::PredictionRow
 
     std::vector<metrics::ReferenceRow> refs;
     std::string refs_note;
-    if (source == "csv") {
+    if (source == GroundTruthSource::Csv) {
       try {
         const auto bench = tables::BenchmarkTable::read(resolve_data_path(spec.ground_truth.file, data_root));
         const auto truth = tables::load_ground_truth(bench, spec.ground_truth.column, join_key_of(spec));
@@ -159,7 +159,7 @@ StudyResult finish(const ExperimentSpec& spec, std::vector<tables::PredictionRow
     if (!refs_note.empty()) doc["reference_rows_note"] = refs_note;
 
     table = fmt::format("super-network accuracy vs {} ({} architectures)\n",
-                        source == "csv" ? spec.ground_truth.column : std::string("stand-alone accuracy"), s.ids.size());
+                        source == GroundTruthSource::Csv ? spec.ground_truth.column : std::string("stand-alone accuracy"), s.ids.size());
     table += metrics::to_text(report);
     for (const auto& r : refs) {
       if (&r == &refs.front())
@@ -173,7 +173,7 @@ StudyResult finish(const ExperimentSpec& spec, std::vector<tables::PredictionRow
   write_file_atomic(run_dir / "metrics.json", doc.dump(2) + "\n");
   if (!s.ids.empty())
     plot_scatter(run_dir, fmt::format("{}: super-network vs {}", spec.name,
-                                      source == "csv" ? spec.ground_truth.column : std::string("stand-alone")), sink);
+                                      source == GroundTruthSource::Csv ? spec.ground_truth.column : std::string("stand-alone")), sink);
   StudyResult out;
   out.complete = true;
   out.rows = std::move(rows);
@@ -232,7 +232,7 @@ NetworkShape network_shape_of(const ExperimentSpec& spec) {
   shape.cells_per_stage = spec.run.network.cells_per_stage;
   shape.num_classes = dataset_num_classes(spec.data.dataset);
   shape.input_channels = dataset_input_channels(spec.data.dataset);
-  const bool mnist = spec.data.dataset == "mnist" || spec.data.dataset == "fashion-mnist";
+  const bool mnist = spec.data.dataset == Dataset::Mnist || spec.data.dataset == Dataset::FashionMnist;
   shape.input_size = spec.data.resize > 0 ? spec.data.resize : (mnist ? 28 : 32);
   return shape;
 }
@@ -271,10 +271,10 @@ bool plot_scatter(const fs::path& dir, const std::string& title, const Sink& sin
 StudyResult run_study(const StudyInputs& in, const fs::path& run_dir, ShardSpec shard) {
   const ExperimentSpec& spec = *in.spec;
   const Sink& sink = in.sink;
-  const std::string source = spec.ground_truth.source;
+  const GroundTruthSource source = spec.ground_truth.source;
 
   std::optional<tables::GroundTruthLoad> csv_truth;
-  if (source == "csv") {
+  if (source == GroundTruthSource::Csv) {
     const fs::path file = resolve_data_path(spec.ground_truth.file, in.data_root);
     csv_truth = tables::load_ground_truth(file, spec.ground_truth.column, join_key_of(spec));
     say(sink, fmt::format("ground truth: {} column {} ({} architectures)", file.string(), spec.ground_truth.column,
@@ -286,7 +286,7 @@ StudyResult run_study(const StudyInputs& in, const fs::path& run_dir, ShardSpec 
   NetworkShape shape = network_shape_of(spec);
   shape.num_classes = in.splits.valid.num_classes;
   shape.input_channels = static_cast<int>(in.splits.valid.channels());
-  if (source == "stand-alone") {
+  if (source == GroundTruthSource::StandAlone) {
     archs = ground_truth::stand_alone_sample(spec.run.space, spec.ground_truth.stand_alone.architectures, spec.seed, shape);
     if (spec.evaluation.architectures.kind != ArchitectureSelection::Kind::All)
       say(sink, "note: with stand-alone ground truth the evaluated set is the stand-alone set "
@@ -322,7 +322,7 @@ StudyResult run_study(const StudyInputs& in, const fs::path& run_dir, ShardSpec 
   int stand_alone_trained = 0;
   if (csv_truth) {
     truth = csv_truth->values.values();
-  } else if (source == "stand-alone") {
+  } else if (source == GroundTruthSource::StandAlone) {
     auto config_sa = ground_truth::stand_alone_config_of(spec, in.splits.valid.num_classes,
                                                          static_cast<int>(in.splits.valid.channels()), in.device);
     ground_truth::StandAloneTrainer trainer(config_sa, in.splits.train, in.splits.valid,

@@ -45,7 +45,7 @@ StandAloneConfig stand_alone_config_of(const ExperimentSpec& spec, int classes, 
   c.augment = spec.data.augment;
   c.seed = spec.seed;
   const auto& d = spec.data;
-  c.data = fmt::format("dataset={};root={};split={};train_subset={};valid_subset={};resize={}", d.dataset, d.root,
+  c.data = fmt::format("dataset={};root={};split={};train_subset={};valid_subset={};resize={}", setting_name(d.dataset), d.root,
                        d.split, d.train_subset, d.valid_subset, d.resize);
   c.device = device;
   return c;

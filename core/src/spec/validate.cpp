@@ -15,7 +15,9 @@
 #include <optional>
 #include <set>
 
-#include "spbench/plugin_registry.hpp"
+#include "spbench/option_parsing.hpp"
+#include "spbench/plugin_info.hpp"
+#include "spbench/spec/schema.hpp"
 #include "spbench/spec/spec.hpp"
 
 namespace spbench {
@@ -24,30 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every key the schema knows, by section. One table, so that unknown-key
-// checks and "belongs under …" hints cannot drift apart.
-const std::map<std::string, std::vector<std::string>>& schema_sections() {
-  static const std::map<std::string, std::vector<std::string>> sections = {
-      {"",
-       {"name", "seed", "device", "precision", "channels_last", "threads", "plugin_paths", "search_space", "supernet",
-        "data", "training", "sampler", "strategy", "variants", "evaluation", "ground_truth", "output"}},
-      {"search_space", {"ops"}},
-      {"supernet", {"channels", "cells_per_stage", "bn", "topology_sharing"}},
-      {"supernet.bn", {"affine", "track_running_stats"}},
-      {"data", {"dataset", "root", "split", "train_subset", "valid_subset", "resize", "augment"}},
-      {"training",
-       {"epochs", "batch_size", "steps_per_epoch", "learning_rate", "min_learning_rate", "momentum", "nesterov",
-        "weight_decay", "weight_decay_on_bn_and_bias", "schedule", "log_every", "on_nonfinite_loss"}},
-      {"evaluation", {"architectures", "bn", "batches", "batch_size"}},
-      {"evaluation.architectures", {"sample", "stratified", "list", "top"}},
-      {"evaluation.bn", {"recalibrate"}},
-      {"ground_truth", {"source", "file", "column", "join", "stand_alone"}},
-      {"ground_truth.stand_alone", {"epochs", "batch_size", "learning_rate", "architectures"}},
-      {"output", {"dir", "checkpoint_every_epoch"}},
-      {"plugin", {"name", "options"}},
-  };
-  return sections;
-}
+// Every key the schema knows, by section: unknown-key checks and "belongs
+// under …" hints read the one declaration (spec/schema.cpp).
+const std::map<std::string, std::vector<std::string>>& schema_sections() { return spec_schema_sections(); }
 
 std::string kind_noun(PluginKind kind) {
   switch (kind) {
@@ -62,57 +43,14 @@ std::string kind_plural(PluginKind kind) { return kind == PluginKind::Strategy ?
 
 std::string join_path(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
-bool parse_int(const std::string& text, std::int64_t& out) {
-  if (text.empty()) return false;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (*begin == '+') ++begin;
-  auto [ptr, ec] = std::from_chars(begin, end, out);
-  return ec == std::errc() && ptr == end && begin != end;
-}
-
-bool parse_float(const std::string& text, double& out) {
-  if (text.empty()) return false;
-  // Only plain decimal notation: no hex, no nan/inf, which are never meant.
-  if (text.find_first_not_of("0123456789+-.eE") != std::string::npos) return false;
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  out = std::strtod(begin, &end);
-  return end == begin + text.size() && std::isfinite(out);
-}
-
-bool parse_bool(const std::string& text, bool& out) {
-  static const std::set<std::string> yes = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-  static const std::set<std::string> no = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
-  if (yes.count(text)) return out = true, true;
-  if (no.count(text)) return out = false, true;
-  return false;
-}
+// The one value parser, shared with plugin options (option_parsing.hpp).
+bool parse_int(const std::string& text, std::int64_t& out) { return parse_int_scalar(text, out); }
+bool parse_float(const std::string& text, double& out) { return parse_float_scalar(text, out); }
+bool parse_bool(const std::string& text, bool& out) { return parse_bool_scalar(text, out); }
 
 std::string quoted_list(const std::vector<std::string>& values) { return fmt::format("{}", fmt::join(values, ", ")); }
 
-// "a number > 0", "a number in [0, 1)" and the check that goes with it.
-struct FloatRange {
-  std::optional<double> low;
-  bool low_open = false;
-  std::optional<double> high;
-  bool high_open = false;
-
-  bool contains(double v) const {
-    if (low && (low_open ? v <= *low : v < *low)) return false;
-    if (high && (high_open ? v >= *high : v > *high)) return false;
-    return true;
-  }
-  std::string describe() const {
-    if (low && high)
-      return fmt::format("a number in {}{}, {}{}", low_open ? "(" : "[", *low, *high, high_open ? ")" : "]");
-    if (low) return fmt::format("a number {} {}", low_open ? ">" : ">=", *low);
-    return "a number";
-  }
-};
-
-FloatRange at_least(double v) { return FloatRange{v, false, std::nullopt, false}; }
-FloatRange above(double v) { return FloatRange{v, true, std::nullopt, false}; }
+using FloatRange = ValueRange;
 
 class Validator {
  public:
@@ -257,15 +195,23 @@ class Validator {
     return node->scalar;
   }
 
-  // --- sections of the schema ------------------------------------------------
-  void top_level(const SpecNode* root);
-  void search_space(const SpecNode* root);
-  void supernet(const SpecNode* root);
-  void data(const SpecNode* root);
-  void training(const SpecNode* root);
-  void evaluation(const SpecNode* root);
-  void ground_truth(const SpecNode* root);
-  void output(const SpecNode* root);
+  // --- the schema's keys ------------------------------------------------------
+  // A typed key (Int, Float, Bool, String, Choice) in `map`, by its declaration.
+  void typed_key(const SpecKey& key, const SpecNode* map);
+  // Custom keys: parsed by hand, keyed by path; checks that run after a key.
+  using Handler = void (Validator::*)(const SpecNode* map);
+  static const std::map<std::string, Handler>& custom_handlers();
+  static const std::map<std::string, Handler>& after_checks();
+  void device(const SpecNode* map);
+  void plugin_paths(const SpecNode* map);
+  void ops(const SpecNode* map);
+  void sampler(const SpecNode* map);
+  void strategy(const SpecNode* map);
+  void variants(const SpecNode* map);
+  void architectures(const SpecNode* map);
+  void evaluation_bn(const SpecNode* map);
+  void check_name(const SpecNode* map);
+  void check_split(const SpecNode* map);
   void cross_checks();
 
   // --- plugins ---------------------------------------------------------------
@@ -279,47 +225,84 @@ class Validator {
 };
 
 void Validator::run() {
-  const SpecNode* root = section(&loaded_.root, "", "");
-  top_level(root);
-  search_space(root);
-  supernet(root);
-  data(root);
-  training(root);
-
-  spec_.sampler = plugin(root ? root->find("sampler") : nullptr, "sampler", PluginKind::Sampler, "uniform");
-  spec_.strategy = plugin(root ? root->find("strategy") : nullptr, "strategy", PluginKind::Strategy, "one-shot");
-  if (const SpecNode* variants = root ? root->find("variants") : nullptr) {
-    record("variants", variants);
-    if (variants->is_sequence()) {
-      std::map<std::string, std::size_t> seen;
-      for (std::size_t i = 0; i < variants->children.size(); ++i) {
-        const std::string path = fmt::format("variants[{}]", i);
-        PluginSelection selection = plugin(&variants->children[i], path, PluginKind::Variant, "");
-        if (selection.name.empty()) continue;
-        if (auto [it, fresh] = seen.emplace(selection.name, i); !fresh) {
-          error(variants->children[i].location, path,
-                fmt::format("variant '{}' is already listed as variants[{}]", selection.name, it->second),
-                "list each variant once; merge their options");
-          continue;
-        }
-        spec_.variants.push_back(std::move(selection));
-      }
-    } else if (!variants->is_null()) {
-      error(variants->location, "variants",
-            fmt::format("expected a list of variants (names or {{name, options}} maps), got {}",
-                        variants->describe()));
+  spec_.spec_file = loaded_.file;
+  // The map of each section, by path (nullptr: absent, defaults apply).
+  std::map<std::string, const SpecNode*> maps;
+  maps[""] = section(&loaded_.root, "", "");
+  for (const SpecKey& key : spec_schema()) {
+    const SpecNode* map = maps.at(key.parent());
+    switch (key.type) {
+      case SpecKeyType::Section: maps[key.path] = section(map, key.leaf(), key.path, key.path); break;
+      case SpecKeyType::Custom: (this->*custom_handlers().at(key.path))(map); break;
+      default: typed_key(key, map); break;
     }
+    if (auto it = after_checks().find(key.path); it != after_checks().end()) (this->*it->second)(map);
   }
-
-  evaluation(root);
-  ground_truth(root);
-  output(root);
+  // What the spec derives from its keys.
+  spec_.run.space = SearchSpace(spec_.ops);
+  spec_.run.seed = spec_.seed;
+  spec_.run.network.num_classes = dataset_num_classes(spec_.data.dataset);
+  spec_.run.network.input_channels = dataset_input_channels(spec_.data.dataset);
   cross_checks();
 }
 
-void Validator::top_level(const SpecNode* root) {
-  spec_.spec_file = loaded_.file;
-  spec_.name = string(root, "name", "name", loaded_.file.stem().string());
+void Validator::typed_key(const SpecKey& key, const SpecNode* map) {
+  const SpecValue fallback = key.fallback(spec_);
+  const std::string leaf = key.leaf();
+  switch (key.type) {
+    case SpecKeyType::Int:
+      key.set(spec_, integer(map, leaf, key.path, std::get<std::int64_t>(fallback), key.min, key.max));
+      break;
+    case SpecKeyType::Float:
+      key.set(spec_, number(map, leaf, key.path, std::get<double>(fallback), key.range));
+      break;
+    case SpecKeyType::Bool: key.set(spec_, boolean(map, leaf, key.path, std::get<bool>(fallback))); break;
+    case SpecKeyType::String:
+      key.set(spec_, string(map, leaf, key.path, std::get<std::string>(fallback), key.allow_empty));
+      break;
+    case SpecKeyType::Choice:
+      key.set(spec_, choice(map, leaf, key.path, std::get<std::string>(fallback), key.choices));
+      break;
+    case SpecKeyType::Section:
+    case SpecKeyType::Custom: break;
+  }
+}
+
+const std::map<std::string, Validator::Handler>& Validator::custom_handlers() {
+  static const std::map<std::string, Handler> handlers = [] {
+    std::map<std::string, Handler> h = {
+        {"device", &Validator::device},
+        {"plugin_paths", &Validator::plugin_paths},
+        {"search_space.ops", &Validator::ops},
+        {"sampler", &Validator::sampler},
+        {"strategy", &Validator::strategy},
+        {"variants", &Validator::variants},
+        {"evaluation.architectures", &Validator::architectures},
+        {"evaluation.bn", &Validator::evaluation_bn},
+    };
+    // A Custom key without a handler (or a handler without its key) is a
+    // programming error that every validation would hit; say so at once.
+    std::size_t customs = 0;
+    for (const SpecKey& key : spec_schema()) {
+      if (key.type != SpecKeyType::Custom) continue;
+      ++customs;
+      if (!h.count(key.path)) throw std::logic_error("spec key '" + key.path + "' is Custom but has no parser");
+    }
+    if (customs != h.size()) throw std::logic_error("a custom spec parser has no key in the schema");
+    return h;
+  }();
+  return handlers;
+}
+
+const std::map<std::string, Validator::Handler>& Validator::after_checks() {
+  static const std::map<std::string, Handler> checks = {
+      {"name", &Validator::check_name},
+      {"data.split", &Validator::check_split},
+  };
+  return checks;
+}
+
+void Validator::check_name(const SpecNode* root) {
   if (const SpecNode* node = root ? root->find("name") : nullptr; node && node->is_scalar()) {
     const std::string& n = node->scalar;
     if (n == "." || n == ".." || n.find_first_of("/\\") != std::string::npos || n.find('\0') != std::string::npos ||
@@ -332,8 +315,9 @@ void Validator::top_level(const SpecNode* root) {
       spec_.name = loaded_.file.stem().string();
     }
   }
-  spec_.seed = static_cast<std::uint64_t>(integer(root, "seed", "seed", 0, 0, INT64_MAX));
+}
 
+void Validator::device(const SpecNode* root) {
   spec_.device = "auto";
   if (const SpecNode* node = scalar(root, "device", "device", "auto, cpu, cuda or cuda:N")) {
     const std::string& d = node->scalar;
@@ -349,10 +333,9 @@ void Validator::top_level(const SpecNode* root) {
             close.empty() ? "" : fmt::format("did you mean '{}'?", close));
     }
   }
-  spec_.precision = choice(root, "precision", "precision", "fp32", {"fp32", "bf16", "fp16-amp"});
-  spec_.channels_last = boolean(root, "channels_last", "channels_last", false);
-  spec_.threads = static_cast<int>(integer(root, "threads", "threads", 0, 0));
+}
 
+void Validator::plugin_paths(const SpecNode* root) {
   if (const SpecNode* paths = root ? root->find("plugin_paths") : nullptr) {
     record("plugin_paths", paths);
     if (paths->is_sequence()) {
@@ -377,8 +360,7 @@ void Validator::top_level(const SpecNode* root) {
   }
 }
 
-void Validator::search_space(const SpecNode* root) {
-  const SpecNode* space = section(root, "search_space", "search_space", "search_space");
+void Validator::ops(const SpecNode* space) {
   spec_.ops = OpSet::all();
   const SpecNode* ops = space ? space->find("ops") : nullptr;
   if (ops) {
@@ -414,66 +396,55 @@ void Validator::search_space(const SpecNode* root) {
       if (ok) spec_.ops = set;
     }
   }
-  spec_.run.space = SearchSpace(spec_.ops);
 }
 
-void Validator::supernet(const SpecNode* root) {
-  const SpecNode* net = section(root, "supernet", "supernet", "supernet");
-  NetworkSetup& n = spec_.run.network;
-  n.channels = static_cast<int>(integer(net, "channels", "supernet.channels", 16, 1));
-  n.cells_per_stage = static_cast<int>(integer(net, "cells_per_stage", "supernet.cells_per_stage", 5, 1));
-  const SpecNode* bn = section(net, "bn", "supernet.bn", "supernet.bn");
-  n.bn_affine = boolean(bn, "affine", "supernet.bn.affine", true);
-  n.bn_track_running_stats = boolean(bn, "track_running_stats", "supernet.bn.track_running_stats", true);
-  spec_.run.topology_sharing = boolean(net, "topology_sharing", "supernet.topology_sharing", true);
-}
-
-void Validator::data(const SpecNode* root) {
-  const SpecNode* d = section(root, "data", "data", "data");
-  DataSpec& out = spec_.data;
-  out.dataset = choice(d, "dataset", "data.dataset", "cifar10", {"cifar10", "cifar100", "mnist", "fashion-mnist"});
-  out.root = string(d, "root", "data.root", out.dataset);
-  // NAS-Bench-201's own splits exist for CIFAR-10 only.
-  const std::string default_split = out.dataset == "cifar10" ? "cifar10-valid" : "train-valid";
-  out.split = choice(d, "split", "data.split", default_split, {"cifar10-valid", "cifar10", "train-valid", "train-test"});
-  if (out.dataset != "cifar10" && (out.split == "cifar10-valid" || out.split == "cifar10")) {
+void Validator::check_split(const SpecNode* d) {
+  const DataSpec& out = spec_.data;
+  if (out.dataset != Dataset::Cifar10 && (out.split == "cifar10-valid" || out.split == "cifar10")) {
     const SpecNode* node = d ? d->find("split") : nullptr;
     error(node ? node->location : spec_.location_of("data"), "data.split",
-          fmt::format("split '{}' exists for dataset cifar10 only, but data.dataset is '{}'", out.split, out.dataset),
+          fmt::format("split '{}' exists for dataset cifar10 only, but data.dataset is '{}'", out.split,
+                      setting_name(out.dataset)),
           "use train-valid or train-test");
   }
-  out.train_subset = integer(d, "train_subset", "data.train_subset", 0, 0, INT64_MAX);
-  out.valid_subset = integer(d, "valid_subset", "data.valid_subset", 0, 0, INT64_MAX);
-  out.resize = static_cast<int>(integer(d, "resize", "data.resize", 0, 0));
-  out.augment = boolean(d, "augment", "data.augment", true);
-  spec_.run.network.num_classes = dataset_num_classes(out.dataset);
-  spec_.run.network.input_channels = dataset_input_channels(out.dataset);
 }
 
-void Validator::training(const SpecNode* root) {
-  const SpecNode* t = section(root, "training", "training", "training");
-  spec_.run.epochs = static_cast<int>(integer(t, "epochs", "training.epochs", 1, 1));
-  spec_.run.batch_size = static_cast<int>(integer(t, "batch_size", "training.batch_size", 64, 1));
-  spec_.run.seed = spec_.seed;
-  TrainingExtras& x = spec_.training;
-  x.steps_per_epoch = integer(t, "steps_per_epoch", "training.steps_per_epoch", 0, 0, INT64_MAX);
-  OptimizerSetup& o = spec_.run.optimizer;
-  o.learning_rate = number(t, "learning_rate", "training.learning_rate", 0.025, above(0));
-  o.min_learning_rate = number(t, "min_learning_rate", "training.min_learning_rate", 0.0, at_least(0));
-  o.momentum = number(t, "momentum", "training.momentum", 0.9, FloatRange{0.0, false, 1.0, true});
-  o.nesterov = boolean(t, "nesterov", "training.nesterov", true);
-  o.weight_decay = number(t, "weight_decay", "training.weight_decay", 5e-4, at_least(0));
-  o.weight_decay_on_bn_and_bias =
-      boolean(t, "weight_decay_on_bn_and_bias", "training.weight_decay_on_bn_and_bias", true);
-  x.schedule = choice(t, "schedule", "training.schedule", "cosine", {"cosine", "constant"});
-  x.log_every = integer(t, "log_every", "training.log_every", 50, 0, INT64_MAX);
-  x.on_nonfinite_loss = choice(t, "on_nonfinite_loss", "training.on_nonfinite_loss", "stop", {"stop", "skip"});
+void Validator::sampler(const SpecNode* root) {
+  spec_.sampler = plugin(root ? root->find("sampler") : nullptr, "sampler", PluginKind::Sampler, "uniform");
 }
 
-void Validator::evaluation(const SpecNode* root) {
-  const SpecNode* e = section(root, "evaluation", "evaluation", "evaluation");
+void Validator::strategy(const SpecNode* root) {
+  spec_.strategy = plugin(root ? root->find("strategy") : nullptr, "strategy", PluginKind::Strategy, "one-shot");
+}
+
+void Validator::variants(const SpecNode* root) {
+  if (const SpecNode* variants = root ? root->find("variants") : nullptr) {
+    record("variants", variants);
+    if (variants->is_sequence()) {
+      std::map<std::string, std::size_t> seen;
+      for (std::size_t i = 0; i < variants->children.size(); ++i) {
+        const std::string path = fmt::format("variants[{}]", i);
+        PluginSelection selection = plugin(&variants->children[i], path, PluginKind::Variant, "");
+        if (selection.name.empty()) continue;
+        if (auto [it, fresh] = seen.emplace(selection.name, i); !fresh) {
+          error(variants->children[i].location, path,
+                fmt::format("variant '{}' is already listed as variants[{}]", selection.name, it->second),
+                "list each variant once; merge their options");
+          continue;
+        }
+        spec_.variants.push_back(std::move(selection));
+      }
+    } else if (!variants->is_null()) {
+      error(variants->location, "variants",
+            fmt::format("expected a list of variants (names or {{name, options}} maps), got {}",
+                        variants->describe()));
+    }
+  }
+
+}
+
+void Validator::architectures(const SpecNode* e) {
   EvaluationSpec& out = spec_.evaluation;
-
   if (const SpecNode* a = e ? e->find("architectures") : nullptr) {
     const std::string path = "evaluation.architectures";
     const std::string expected = "all, unique, {sample: K, stratified: BOOL}, {list: FILE} or {top: K}";
@@ -516,7 +487,10 @@ void Validator::evaluation(const SpecNode* root) {
         error(s->key_location, path + ".stratified", "stratified applies to {sample: K} only");
     }
   }
+}
 
+void Validator::evaluation_bn(const SpecNode* e) {
+  EvaluationSpec& out = spec_.evaluation;
   if (const SpecNode* bn = e ? e->find("bn") : nullptr) {
     const std::string path = "evaluation.bn";
     record(path, bn);
@@ -539,29 +513,6 @@ void Validator::evaluation(const SpecNode* root) {
       }
     }
   }
-  out.batches = integer(e, "batches", "evaluation.batches", 10, 0, INT64_MAX);
-  out.batch_size = static_cast<int>(integer(e, "batch_size", "evaluation.batch_size", 256, 1));
-}
-
-void Validator::ground_truth(const SpecNode* root) {
-  const SpecNode* g = section(root, "ground_truth", "ground_truth", "ground_truth");
-  GroundTruthSpec& out = spec_.ground_truth;
-  out.source = choice(g, "source", "ground_truth.source", "csv", {"csv", "stand-alone", "none"});
-  out.file = string(g, "file", "ground_truth.file", "nb201/nb201.csv");
-  out.column = string(g, "column", "ground_truth.column", "cifar10_test_acc");
-  out.join = choice(g, "join", "ground_truth.join", "arch", {"arch", "index"});
-  const SpecNode* s = section(g, "stand_alone", "ground_truth.stand_alone", "ground_truth.stand_alone");
-  StandAloneSpec& sa = out.stand_alone;
-  sa.epochs = static_cast<int>(integer(s, "epochs", "ground_truth.stand_alone.epochs", 1, 1));
-  sa.batch_size = static_cast<int>(integer(s, "batch_size", "ground_truth.stand_alone.batch_size", 64, 1));
-  sa.learning_rate = number(s, "learning_rate", "ground_truth.stand_alone.learning_rate", 0.1, above(0));
-  sa.architectures = integer(s, "architectures", "ground_truth.stand_alone.architectures", 20, 1, INT64_MAX);
-}
-
-void Validator::output(const SpecNode* root) {
-  const SpecNode* o = section(root, "output", "output", "output");
-  spec_.output.dir = string(o, "dir", "output.dir", "runs");
-  spec_.output.checkpoint_every_epoch = boolean(o, "checkpoint_every_epoch", "output.checkpoint_every_epoch", true);
 }
 
 // Settings that are each fine alone but contradict one another.
@@ -580,7 +531,7 @@ void Validator::cross_checks() {
                                                                    : "supernet.bn.track_running_stats"),
           "evaluation.bn", "'running' needs running statistics, but supernet.bn.track_running_stats is false",
           "use bn: batch or bn: {recalibrate: R}");
-  if (spec_.evaluation.architectures.kind == ArchitectureSelection::Kind::Top && spec_.ground_truth.source == "none")
+  if (spec_.evaluation.architectures.kind == ArchitectureSelection::Kind::Top && spec_.ground_truth.source == GroundTruthSource::None)
     error(spec_.location_of("evaluation.architectures"), "evaluation.architectures",
           "{top: K} ranks architectures by ground truth, but ground_truth.source is none");
 }
@@ -703,68 +654,12 @@ PluginSelection Validator::plugin(const SpecNode* node, const std::string& path,
 
 std::optional<OptionValue> Validator::option_value(const OptionInfo& option, const SpecNode& node,
                                                    const std::string& path) {
-  auto fail = [&](const std::string& expected, std::string hint = {}) -> std::optional<OptionValue> {
-    const std::string got = node.is_scalar() ? fmt::format("'{}'", node.scalar) : node.describe();
-    error(node.location, path, fmt::format("expected {}, got {}", expected, got), std::move(hint));
+  try {
+    return parse_option_value(option, node);
+  } catch (const OptionValueError& e) {
+    error(e.location(), path + e.path_suffix(), e.what(), e.hint());
     return std::nullopt;
-  };
-  switch (option.type) {
-    case OptionType::Bool: {
-      bool b = false;
-      if (!node.is_scalar() || !parse_bool(node.scalar, b)) return fail("true or false");
-      return OptionValue{b};
-    }
-    case OptionType::Int: {
-      std::int64_t i = 0;
-      if (!node.is_scalar() || !parse_int(node.scalar, i)) return fail("an integer");
-      return OptionValue{i};
-    }
-    case OptionType::Float: {
-      double d = 0;
-      if (!node.is_scalar() || !parse_float(node.scalar, d)) return fail("a number");
-      return OptionValue{d};
-    }
-    case OptionType::String: {
-      if (node.is_null()) return OptionValue{std::string()};
-      if (!node.is_scalar()) return fail("a string");
-      if (!option.choices.empty() &&
-          std::find(option.choices.begin(), option.choices.end(), node.scalar) == option.choices.end()) {
-        std::string close = closest_match(node.scalar, option.choices);
-        return fail("one of " + quoted_list(option.choices), close.empty() ? "" : fmt::format("did you mean '{}'?", close));
-      }
-      return OptionValue{node.scalar};
-    }
-    case OptionType::IntList: {
-      std::vector<std::int64_t> values;
-      if (node.is_null()) return OptionValue{values};
-      if (!node.is_sequence()) return fail("a list of integers");
-      for (std::size_t k = 0; k < node.children.size(); ++k) {
-        const SpecNode& item = node.children[k];
-        std::int64_t i = 0;
-        if (!item.is_scalar() || !parse_int(item.scalar, i)) {
-          error(item.location, fmt::format("{}[{}]", path, k), fmt::format("expected an integer, got {}", item.describe()));
-          return std::nullopt;
-        }
-        values.push_back(i);
-      }
-      return OptionValue{values};
-    }
-    case OptionType::StringList: {
-      std::vector<std::string> values;
-      if (node.is_null()) return OptionValue{values};
-      if (!node.is_sequence()) return fail("a list of strings");
-      for (std::size_t k = 0; k < node.children.size(); ++k) {
-        const SpecNode& item = node.children[k];
-        if (!item.is_scalar()) {
-          error(item.location, fmt::format("{}[{}]", path, k), fmt::format("expected a string, got {}", item.describe()));
-          return std::nullopt;
-        }
-        values.push_back(item.scalar);
-      }
-      return OptionValue{values};
-    }
   }
-  return fail("a value");
 }
 
 }  // namespace

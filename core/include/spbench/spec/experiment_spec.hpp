@@ -2,7 +2,8 @@
 // The validated, fully typed experiment spec: every key present, defaults
 // filled, plugin options typed against their plugins' schemas. Produced by
 // validate_spec()/load_experiment_spec() (spec/spec.hpp); printed back as
-// YAML by to_yaml(). The schema is documented in docs/spec.md.
+// YAML by to_yaml(). Every key is declared once in spec/schema.hpp, which
+// drives parsing, printing, equality and docs/spec.md's key reference.
 
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "spbench/options.hpp"
 #include "spbench/run_setup.hpp"
 #include "spbench/spec/diagnostic.hpp"
+#include "spbench/spec/settings.hpp"
 
 namespace spbench {
 
@@ -25,7 +27,7 @@ struct PluginSelection {
 };
 
 struct DataSpec {
-  std::string dataset = "cifar10";      // cifar10 | cifar100 | mnist | fashion-mnist
+  Dataset dataset = Dataset::Cifar10;
   std::string root = "cifar10";         // relative to the data root unless absolute
   std::string split = "cifar10-valid";  // cifar10-valid | cifar10 | train-valid | train-test
   std::int64_t train_subset = 0;        // 0: all
@@ -37,9 +39,9 @@ struct DataSpec {
 // Training settings that RunSetup does not hold.
 struct TrainingExtras {
   std::int64_t steps_per_epoch = 0;        // 0: one pass over the training split
-  std::string schedule = "cosine";         // cosine | constant
+  LrSchedule schedule = LrSchedule::Cosine;
   std::int64_t log_every = 50;             // 0: no progress lines
-  std::string on_nonfinite_loss = "stop";  // stop | skip
+  NonfiniteLoss on_nonfinite_loss = NonfiniteLoss::Stop;
 };
 
 struct ArchitectureSelection {
@@ -67,10 +69,10 @@ struct StandAloneSpec {
 };
 
 struct GroundTruthSpec {
-  std::string source = "csv";                // csv | stand-alone | none
+  GroundTruthSource source = GroundTruthSource::Csv;
   std::string file = "nb201/nb201.csv";      // relative to the data root unless absolute
   std::string column = "cifar10_test_acc";
-  std::string join = "arch";                 // arch | index
+  GroundTruthJoin join = GroundTruthJoin::Arch;
   StandAloneSpec stand_alone;
 };
 
@@ -85,7 +87,7 @@ struct ExperimentSpec {
   std::string name;
   std::uint64_t seed = 0;
   std::string device = "auto";     // auto | cpu | cuda | cuda:N
-  std::string precision = "fp32";  // fp32 | bf16 | fp16-amp
+  Precision precision = Precision::Fp32;
   bool channels_last = false;
   int threads = 0;                 // 0: all cores
   std::vector<std::filesystem::path> plugin_paths;  // absolute
@@ -121,8 +123,8 @@ inline bool operator!=(const ExperimentSpec& a, const ExperimentSpec& b) { retur
 
 // The dataset's class count and input channels (cifar100: 100; mnist and
 // fashion-mnist: 1 channel).
-int dataset_num_classes(const std::string& dataset);
-int dataset_input_channels(const std::string& dataset);
+int dataset_num_classes(Dataset dataset);
+int dataset_input_channels(Dataset dataset);
 
 // `path` against the data root unless it is absolute.
 std::filesystem::path resolve_data_path(const std::string& path, const std::filesystem::path& data_root);
