@@ -38,26 +38,36 @@ int resolve_threads(int threads) {
 PreparedExperiment prepare_experiment(const ExperimentSpec& spec, const PluginRegistry& registry) {
   PreparedExperiment out;
   out.setup = spec.run;
-  auto where = [](const PluginSelection& s) { return s.location.str(); };
-  auto guard = [&](const PluginSelection& s, const char* kind, auto&& make) {
+  // An option a plugin refuses is a spec error like any other: reported at
+  // the option's own line (or, for a default, where the plugin is chosen),
+  // in the same format and with the same exit status as the validator's.
+  auto guard = [&](const PluginSelection& s, const std::string& path, const char* kind, auto&& make) {
     try {
       return make();
     } catch (const OptionError& e) {
-      throw std::runtime_error(
-          fmt::format("{}: {} '{}': option '{}': {}", where(s), kind, s.name, e.option(), e.what()));
+      const std::string option_path = path + ".options." + e.option();
+      SourceLocation at = spec.locations.count(option_path) ? spec.locations.at(option_path) : s.location;
+      throw SpecError({Diagnostic{std::move(at), option_path,
+                                  fmt::format("{} '{}': option '{}': {}", kind, s.name, e.option(), e.what()), ""}});
     }
   };
-  out.plugins.sampler = guard(spec.sampler, "sampler", [&] { return registry.make_sampler(spec.sampler.name, spec.sampler.options); });
-  out.plugins.strategy = guard(spec.strategy, "strategy", [&] { return registry.make_strategy(spec.strategy.name, spec.strategy.options); });
-  for (const auto& v : spec.variants)
-    out.plugins.variants.push_back(guard(v, "variant", [&] { return registry.make_variant(v.name, v.options); }));
+  out.plugins.sampler = guard(spec.sampler, "sampler", "sampler",
+                              [&] { return registry.make_sampler(spec.sampler.name, spec.sampler.options); });
+  out.plugins.strategy = guard(spec.strategy, "strategy", "strategy",
+                               [&] { return registry.make_strategy(spec.strategy.name, spec.strategy.options); });
+  for (std::size_t i = 0; i < spec.variants.size(); ++i) {
+    const auto& v = spec.variants[i];
+    out.plugins.variants.push_back(guard(v, fmt::format("variants[{}]", i), "variant",
+                                         [&] { return registry.make_variant(v.name, v.options); }));
+  }
   // Variants first adjust the setup in list order; then every plugin checks
   // its options against the final setup.
   for (std::size_t i = 0; i < spec.variants.size(); ++i) out.plugins.variants[i]->configure(out.setup);
-  guard(spec.sampler, "sampler", [&] { out.plugins.sampler->validate(out.setup); return 0; });
-  guard(spec.strategy, "strategy", [&] { out.plugins.strategy->validate(out.setup); return 0; });
+  guard(spec.sampler, "sampler", "sampler", [&] { out.plugins.sampler->validate(out.setup); return 0; });
+  guard(spec.strategy, "strategy", "strategy", [&] { out.plugins.strategy->validate(out.setup); return 0; });
   for (std::size_t i = 0; i < spec.variants.size(); ++i)
-    guard(spec.variants[i], "variant", [&] { out.plugins.variants[i]->validate(out.setup); return 0; });
+    guard(spec.variants[i], fmt::format("variants[{}]", i), "variant",
+          [&] { out.plugins.variants[i]->validate(out.setup); return 0; });
   return out;
 }
 
