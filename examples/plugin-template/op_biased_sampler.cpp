@@ -6,19 +6,31 @@
 #include <spbench/plugin.hpp>
 
 #include <array>
+#include <optional>
 #include <string>
 
 namespace my_plugins::op_biased {
 
 using namespace spbench;
 
+// The operation named by `favour`. The registry has checked the name against
+// the schema's choices, but a lookup that fails must still never be
+// dereferenced: a schema whose choices drift from op_from_name() would be
+// undefined behaviour instead of an error.
+Op favoured_op(const std::string& name) {
+  const std::optional<Op> op = op_from_name(name);
+  if (!op) throw OptionError("favour", "'" + name + "' is not an operation");
+  return *op;
+}
+
 class OpBiasedSampler final : public PathSampler {
  public:
-  // Options arrive typed and with defaults filled in; what the type alone
-  // cannot express is checked here and reported as an OptionError naming the
-  // option (`spbench validate` shows it next to the spec line).
+  // Options arrive typed, with defaults filled in and checked against the
+  // schema's types, ranges and choices; what the schema cannot express is
+  // checked here and reported as an OptionError naming the option
+  // (`spbench validate` shows it at the option's spec line).
   explicit OpBiasedSampler(const Options& options)
-      : favour_(*op_from_name(options.get_string("favour"))), weight_(options.get_float("weight")) {
+      : favour_(favoured_op(options.get_string("favour"))), weight_(options.get_float("weight")) {
     if (!(weight_ > 0.0)) throw OptionError("weight", "weight must be positive");
   }
 

@@ -13,12 +13,9 @@ class GradClip final : public TrainingVariant {
  public:
   explicit GradClip(const Options& options)
       : max_norm_(options.get_float("max_norm")), mode_(options.get_string("mode")) {
+    // `mode` is one of the schema's choices: the registry checks them before
+    // any constructor runs, for options built in code as for specs.
     if (!(max_norm_ > 0.0)) throw OptionError("max_norm", "max_norm must be positive");
-    // The schema's choices are checked only by the spec validator; options
-    // built in code reach the factory directly, and an unknown mode must not
-    // silently fall back to norm clipping.
-    if (mode_ != "norm" && mode_ != "value")
-      throw OptionError("mode", "mode must be 'norm' or 'value', got '" + mode_ + "'");
   }
 
   void before_optimizer_step(TrainingContext& ctx) override {
