@@ -4,11 +4,6 @@
 // NAME.expected byte for byte. SPBENCH_UPDATE_GOLDEN=1 rewrites the
 // .expected files instead (review the diff before committing).
 
-// The plugin headers reach LibTorch's logging, whose glog defines a CHECK
-// macro that would silently replace Catch's; include them first and drop it.
-#include "spbench/plugin_registry.hpp"
-#undef CHECK
-
 #include "catch.hpp"
 
 #include <algorithm>
@@ -17,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "spbench/plugin_info.hpp"
 #include "spbench/spec/spec.hpp"
 
 namespace fs = std::filesystem;
@@ -26,7 +22,7 @@ namespace spbench::spec_test {
 namespace {
 
 OptionInfo option(std::string name, OptionType type, std::string default_yaml, std::vector<std::string> choices = {}) {
-  return OptionInfo{std::move(name), type, std::move(default_yaml), "", std::move(choices)};
+  return OptionInfo{std::move(name), type, std::move(default_yaml), "", std::move(choices), {}};
 }
 
 PluginInfo plugin(PluginKind kind, std::string name, std::vector<OptionInfo> options = {}) {
