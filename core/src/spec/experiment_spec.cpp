@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "spbench/datasets.hpp"
 #include "spbench/spec/spec.hpp"
 
 #include "yaml_quoting.hpp"
@@ -23,10 +24,14 @@ SourceLocation ExperimentSpec::location_of(const std::string& key_path) const {
   return SourceLocation{spec_file.string(), 0, 0};
 }
 
-int dataset_num_classes(const std::string& dataset) { return dataset == "cifar100" ? 100 : 10; }
+int dataset_num_classes(const std::string& dataset) {
+  const DatasetInfo* d = find_dataset(dataset);
+  return d ? d->classes : 10;
+}
 
 int dataset_input_channels(const std::string& dataset) {
-  return dataset == "mnist" || dataset == "fashion-mnist" ? 1 : 3;
+  const DatasetInfo* d = find_dataset(dataset);
+  return d ? d->channels : 3;
 }
 
 fs::path resolve_data_path(const std::string& path, const fs::path& data_root) {

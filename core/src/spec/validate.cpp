@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 
+#include "spbench/datasets.hpp"
 #include "spbench/plugin_registry.hpp"
 #include "spbench/spec/spec.hpp"
 
@@ -431,7 +432,7 @@ void Validator::supernet(const SpecNode* root) {
 void Validator::data(const SpecNode* root) {
   const SpecNode* d = section(root, "data", "data", "data");
   DataSpec& out = spec_.data;
-  out.dataset = choice(d, "dataset", "data.dataset", "cifar10", {"cifar10", "cifar100", "mnist", "fashion-mnist"});
+  out.dataset = choice(d, "dataset", "data.dataset", "cifar10", readable_dataset_names());
   out.root = string(d, "root", "data.root", out.dataset);
   // NAS-Bench-201's own splits exist for CIFAR-10 only.
   const std::string default_split = out.dataset == "cifar10" ? "cifar10-valid" : "train-valid";
