@@ -7,6 +7,7 @@
 
 #include <spbench/architecture_cost.hpp>
 #include <spbench/cell_architecture.hpp>
+#include <spbench/datasets.hpp>
 
 #include "commands.hpp"
 
@@ -42,13 +43,9 @@ void info(const ArchArgs& args) {
   NetworkShape shape;
   shape.channels = args.channels;
   shape.cells_per_stage = args.cells;
-  if (args.dataset == "cifar10") {
-    shape.num_classes = 10;
-  } else if (args.dataset == "cifar100") {
-    shape.num_classes = 100;
-  } else if (args.dataset == "imagenet16") {
-    shape.num_classes = 120;
-    shape.input_size = 16;
+  if (const DatasetInfo* d = find_dataset(args.dataset)) {
+    shape.num_classes = d->classes;
+    shape.input_size = d->image_size;
   }
   const ArchitectureCost cost = architecture_cost(arch, shape);
   fmt::print("architecture      {}\n", arch.to_string());
@@ -72,7 +69,7 @@ void add_arch_command(CLI::App& app) {
   auto args = std::make_shared<ArchArgs>();
   cmd->add_option("arch", args->arch, "NAS-Bench-201 string (|op~0|+|op~0|op~1|+|…|) or index")->required();
   cmd->add_option("--dataset", args->dataset, "input size and classes of")
-      ->check(CLI::IsMember({"cifar10", "cifar100", "imagenet16"}));
+      ->check(CLI::IsMember(nas_bench_201_dataset_names()));
   cmd->add_option("--channels,-C", args->channels, "channels of the first stage")->check(CLI::PositiveNumber);
   cmd->add_option("--cells,-N", args->cells, "cells per stage")->check(CLI::PositiveNumber);
   cmd->callback([args] { info(*args); });

@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -23,6 +22,7 @@
 #include <spbench/tables/ablation.hpp>
 
 #include "commands.hpp"
+#include "spec_loading.hpp"
 
 namespace spbench::cli {
 
@@ -55,17 +55,17 @@ matrix::ResolvedMatrix load_matrix(const MatrixArgs& args, PluginRegistry& regis
   LoadOptions options;
   options.sets = args.sets;
   std::vector<Diagnostic> diagnostics;
-  matrix::ResolvedMatrix m = matrix::resolve_matrix(args.spec, plugin_catalog(registry), options, diagnostics);
-  std::vector<fs::path> extra;
-  std::set<fs::path> seen;
-  for (const auto& c : m.cells)
-    for (const auto& p : c.spec.plugin_paths)
-      if (seen.insert(p).second) extra.push_back(p);
-  if (!extra.empty()) {
-    load_plugins(registry, extra, /*strict=*/true);
+  matrix::ResolvedMatrix m;
+  validate_with_spec_plugins(registry, [&] {
     diagnostics.clear();
     m = matrix::resolve_matrix(args.spec, plugin_catalog(registry), options, diagnostics);
-  }
+    std::vector<fs::path> extra;
+    std::set<fs::path> seen;
+    for (const auto& c : m.cells)
+      for (const auto& p : c.spec.plugin_paths)
+        if (seen.insert(p).second) extra.push_back(p);
+    return extra;
+  });
   if (!diagnostics.empty()) throw SpecError(diagnostics);
   return m;
 }
@@ -180,19 +180,7 @@ void run_slurm_backend(const matrix::ResolvedMatrix& m, const fs::path& results_
                            pending.size() == 1 ? "" : "s", matrix::array_ranges(pending));
   if (args.no_submit) return;
 
-  const std::string command = fmt::format("sbatch --parsable '{}' 2>&1", script.string());
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot run sbatch");
-  std::string output;
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, pipe)) output += buf;
-  const int status = ::pclose(pipe);
-  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
-  if (status != 0 || output.empty())
-    throw std::runtime_error(fmt::format("sbatch refused the job array ({}): {}", script.string(), output));
-  // --parsable prints "jobid" or "jobid;cluster".
-  const std::string job = output.substr(output.rfind('\n') == std::string::npos ? 0 : output.rfind('\n') + 1);
-  const std::string id = job.substr(0, job.find(';'));
+  const std::string id = matrix::submit_job_array(script);
   {
     std::ofstream log(results / "slurm" / "job-ids", std::ios::app);
     log << id << ' ' << now_iso8601() << ' ' << matrix::array_ranges(pending) << '\n';

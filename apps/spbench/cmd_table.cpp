@@ -31,10 +31,10 @@ void table(const TableArgs& args) {
   options.timing = !args.no_timing;
   options.top_n = args.top_n;
   options.precision_k = args.precision_k;
-  const auto format = tables::parse_table_format(args.format);
+  const auto renderer = tables::make_table_renderer(args.format);
   const auto cells = tables::read_cell_results(args.results, options);
   const auto built = tables::build_ablation_table(cells, options);
-  const std::string text = tables::render_ablation(built, format);
+  const std::string text = renderer->render(built);
   if (args.output.empty())
     std::cout << text;
   else
@@ -55,7 +55,7 @@ void add_table_command(CLI::App& app) {
   cmd->add_option("results", args->results, "results folder of `spbench matrix` (or any folder of run folders)")
       ->required();
   cmd->add_option("--format", args->format, "md, csv, tex or html")
-      ->check(CLI::IsMember({"md", "markdown", "csv", "tex", "latex", "html"}));
+      ->check(CLI::IsMember(tables::table_format_names()));
   cmd->add_option("--baseline", args->baseline, "the row other rows are compared with (Δ): a cell name, its id, or a row label");
   cmd->add_flag("--no-timing", args->no_timing, "leave out the training-time column (for comparing tables across machines)");
   cmd->add_option("--top-n", args->top_n, "the point of the top-n Kendall curve shown")->check(CLI::PositiveNumber);

@@ -14,6 +14,13 @@ const std::string& embedded_default_spec() {
   return text;
 }
 
+void validate_with_spec_plugins(PluginRegistry& registry,
+                                const std::function<std::vector<std::filesystem::path>()>& validate) {
+  const std::vector<std::filesystem::path> extra = validate();
+  if (extra.empty()) return;
+  load_plugins(registry, extra, /*strict=*/true, /*default_dirs=*/false);
+  validate();
+}
 
 ExperimentSpec load_spec_for_cli(const SpecSource& source, PluginRegistry& registry) {
   load_plugins(registry, {}, /*strict=*/true);
@@ -23,15 +30,13 @@ ExperimentSpec load_spec_for_cli(const SpecSource& source, PluginRegistry& regis
                                   : load_spec_text(embedded_default_spec(), "(embedded quickstart.yaml)",
                                                    std::filesystem::current_path(), options);
   if (!loaded.diagnostics.empty()) throw SpecError(loaded.diagnostics);
-  // The spec may name its own plugin folders: read them with a first pass,
-  // load them, then validate for real (unknown plugins are reported only by
-  // the second pass).
-  std::vector<Diagnostic> first;
-  ExperimentSpec draft = validate_spec(loaded, plugin_catalog(registry), first);
-  if (!draft.plugin_paths.empty())
-    load_plugins(registry, draft.plugin_paths, /*strict=*/true, /*default_dirs=*/false);
   std::vector<Diagnostic> diagnostics;
-  ExperimentSpec spec = validate_spec(loaded, plugin_catalog(registry), diagnostics);
+  ExperimentSpec spec;
+  validate_with_spec_plugins(registry, [&] {
+    diagnostics.clear();
+    spec = validate_spec(loaded, plugin_catalog(registry), diagnostics);
+    return spec.plugin_paths;
+  });
   if (!diagnostics.empty()) throw SpecError(diagnostics);
   return spec;
 }

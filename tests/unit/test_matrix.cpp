@@ -248,3 +248,44 @@ TEST_CASE("A results folder refuses a cell whose spec changed after it started, 
   CHECK_THAT(matrix::format_status(results),
              Catch::Contains("2 cells: 0 finished, 0 running, 1 interrupted, 0 failed, 1 pending"));
 }
+
+TEST_CASE("The matrix's work estimate counts stand-alone ground truth once per cache folder, less what is cached") {
+  auto cell = [](int epochs, std::int64_t trainings, int gt_epochs, const std::string& cache) {
+    matrix::Cell c;
+    c.epochs = epochs;
+    c.ground_truth_trainings = trainings;
+    c.ground_truth_epochs = gt_epochs;
+    c.ground_truth_cache = cache;
+    return c;
+  };
+  // Two cells share cache A (the first trains it), one has its own cache B
+  // (3 of its 4 architectures already trained), one has table truth.
+  const std::vector<matrix::Cell> cells = {cell(5, 10, 2, "A"), cell(5, 10, 2, "A"), cell(3, 4, 1, "B"),
+                                           cell(0, 0, 0, "")};
+  std::vector<const matrix::Cell*> queue;
+  for (const auto& c : cells) queue.push_back(&c);
+  std::vector<std::string> asked;
+  const auto work = matrix::estimate_matrix_work(queue, [&](const std::string& folder) -> std::int64_t {
+    asked.push_back(folder);
+    return folder == "B" ? 3 : 0;
+  });
+  REQUIRE(work.cell_units.size() == 4);
+  CHECK(work.cell_units[0] == 5 + 10 * 2);
+  CHECK(work.cell_units[1] == 5);
+  CHECK(work.cell_units[2] == 3 + 1 * 1);
+  CHECK(work.cell_units[3] == 1);  // a cell without known epochs still counts as one unit
+  CHECK(work.total == 25 + 5 + 4 + 1);
+  CHECK(asked == std::vector<std::string>{"A", "B"});
+
+  // More architectures cached than the cell needs: no negative work.
+  const auto cached = matrix::estimate_matrix_work({&cells[0]}, [](const std::string&) -> std::int64_t { return 50; });
+  CHECK(cached.total == 5);
+}
+
+TEST_CASE("cached_trainings counts the architectures of a stand-alone cache folder") {
+  const fs::path dir = test::scratch_dir("matrix-cached-trainings");
+  CHECK(matrix::cached_trainings(dir / "absent") == 0);
+  for (const char* name : {"12.json", "7.json", "config.json", "12.json.tmp", "notes.txt"})
+    std::ofstream(dir / name) << "{}";
+  CHECK(matrix::cached_trainings(dir) == 2);
+}

@@ -8,6 +8,7 @@
 #include "spbench/data/readers.hpp"
 #include "spbench/data/resize.hpp"
 #include "spbench/data/selection.hpp"
+#include "spbench/datasets.hpp"
 
 namespace spbench::data {
 namespace {
@@ -17,7 +18,8 @@ const std::vector<std::string> kCifar10Train = {"data_batch_1.bin", "data_batch_
                                                 "data_batch_5.bin"};
 
 bool is_known_dataset(const std::string& name) {
-  return name == "cifar10" || name == "cifar100" || name == "mnist" || name == "fashion-mnist";
+  const DatasetInfo* d = find_dataset(name);
+  return d && d->readable;
 }
 
 std::filesystem::path dataset_folder(const DataSpec& spec, const std::filesystem::path& data_root) {
@@ -43,32 +45,18 @@ ImageDataset read_part(const std::string& dataset, const std::filesystem::path& 
 }  // namespace
 
 void set_standard_stats(ImageDataset& data, const std::string& dataset) {
-  // The values NAS-Bench-201 and most CIFAR/MNIST code normalise with; fixed
-  // constants keep normalisation identical across splits, subsets and resizes.
-  if (dataset == "cifar10") {
-    data.mean = {125.3f / 255, 123.0f / 255, 113.9f / 255};
-    data.std = {63.0f / 255, 62.1f / 255, 66.7f / 255};
-  } else if (dataset == "cifar100") {
-    data.mean = {129.3f / 255, 124.1f / 255, 112.4f / 255};
-    data.std = {68.2f / 255, 65.4f / 255, 70.4f / 255};
-  } else if (dataset == "mnist") {
-    data.mean = {0.1307f};
-    data.std = {0.3081f};
-  } else if (dataset == "fashion-mnist") {
-    data.mean = {0.2860f};
-    data.std = {0.3530f};
-  } else {
-    throw DataError({}, fmt::format("unknown data set '{}' (expected cifar10, cifar100, mnist or "
-                                    "fashion-mnist)",
-                                    dataset));
-  }
+  // Fixed constants (spbench/datasets.hpp) keep normalisation identical
+  // across splits, subsets and resizes.
+  if (!is_known_dataset(dataset))
+    throw DataError({}, fmt::format("unknown data set '{}' (expected {})", dataset, readable_dataset_list()));
+  const DatasetInfo& d = *find_dataset(dataset);
+  data.mean = d.mean;
+  data.std = d.std;
 }
 
 DataSplits load_data(const DataSpec& spec, const std::filesystem::path& data_root) {
   if (!is_known_dataset(spec.dataset))
-    throw DataError({}, fmt::format("unknown data set '{}' (expected cifar10, cifar100, mnist or "
-                                    "fashion-mnist)",
-                                    spec.dataset));
+    throw DataError({}, fmt::format("unknown data set '{}' (expected {})", spec.dataset, readable_dataset_list()));
   const bool nb201_name = spec.split == "cifar10-valid" || spec.split == "cifar10";
   if (nb201_name && spec.dataset != "cifar10")
     throw DataError({}, fmt::format("split '{}' is defined for cifar10 only; for {} use "

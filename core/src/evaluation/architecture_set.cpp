@@ -11,8 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "../data/seed_mix.hpp"
 #include "spbench/metrics/ranking_metrics.hpp"
+#include "spbench/random_seeds.hpp"
 #include "spbench/tables/csv.hpp"
 
 namespace spbench::evaluation {
@@ -104,7 +104,7 @@ std::vector<CellArch> uniform_sample(const std::vector<CellArch>& candidates, st
   sort_by_index(pool);  // the draw must not depend on the caller's order
   const std::size_t n = pool.size();
   const std::size_t take = std::min<std::size_t>(n, static_cast<std::size_t>(std::max<std::int64_t>(k, 0)));
-  std::mt19937_64 rng(data::detail::mix_seed({seed, 0x45564153ULL /* architecture sample */}));
+  std::mt19937_64 rng(mix_seed({seed, 0x45564153ULL /* architecture sample */}));
   // Partial Fisher–Yates: the first `take` positions are the sample.
   for (std::size_t i = 0; i < take; ++i) std::swap(pool[i], pool[i + metrics::uniform_index(rng, n - i)]);
   pool.resize(take);
@@ -128,7 +128,7 @@ std::vector<CellArch> stratified_sample(const std::vector<CellArch>& candidates,
   if (static_cast<std::size_t>(k) >= n) {
     out = candidates;
   } else {
-    std::mt19937_64 rng(data::detail::mix_seed({seed, 0x53545241ULL /* strata */}));
+    std::mt19937_64 rng(mix_seed({seed, 0x53545241ULL /* strata */}));
     const std::size_t K = static_cast<std::size_t>(k);
     for (std::size_t s = 0; s < K; ++s) {
       const std::size_t lo = s * n / K, hi = (s + 1) * n / K;  // non-empty: K < n

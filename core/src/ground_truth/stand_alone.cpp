@@ -9,24 +9,19 @@
 #include <fstream>
 #include <sstream>
 
-#include "../data/seed_mix.hpp"
 #include "spbench/atomic_file.hpp"
 #include "spbench/data/loader.hpp"
 #include "spbench/evaluation/architecture_set.hpp"
 #include "spbench/evaluation/evaluator.hpp"
 #include "spbench/model/supernet.hpp"
+#include "spbench/random_seeds.hpp"
+#include "spbench/util/hash.hpp"
 
 namespace spbench::ground_truth {
 
 namespace {
 // Bump when the procedure changes in a way that changes results.
 constexpr int kProcedureVersion = 1;
-
-std::uint64_t fnv1a(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
 }  // namespace
 
 StandAloneConfig stand_alone_config_of(const ExperimentSpec& spec, int classes, int input_channels,
@@ -72,7 +67,7 @@ std::string config_json(const StandAloneConfig& c) {
   return j.dump();  // nlohmann::json sorts object keys
 }
 
-std::string config_hash(const StandAloneConfig& config) { return fmt::format("{:016x}", fnv1a(config_json(config))); }
+std::string config_hash(const StandAloneConfig& config) { return util::fnv1a64_hex(config_json(config)); }
 
 StandAloneTrainer::StandAloneTrainer(StandAloneConfig config, const data::ImageDataset& train,
                                      const data::ImageDataset& valid, std::filesystem::path cache_root)
@@ -149,7 +144,7 @@ StandAloneResult StandAloneTrainer::train(const CellArch& arch) {
   }
   const auto start = std::chrono::steady_clock::now();
   ++trainings_;
-  const std::uint64_t seed = data::detail::mix_seed({config_.seed, static_cast<std::uint64_t>(r.index), 0x5354414EULL});
+  const std::uint64_t seed = mix_seed({config_.seed, static_cast<std::uint64_t>(r.index), 0x5354414EULL});
   torch::manual_seed(seed);
   model::Supernet net = model::make_stand_alone(arch, config_.network);
   net->to(config_.device);

@@ -10,7 +10,9 @@
 #include <map>
 #include <set>
 
-#include "../spec/yaml_quoting.hpp"
+#include "spbench/ground_truth/stand_alone.hpp"
+#include "spbench/util/hash.hpp"
+#include "spbench/util/yaml_quoting.hpp"
 
 namespace spbench::matrix {
 
@@ -33,7 +35,7 @@ bool plain_scalar_is_safe(const std::string& s) {
 }
 
 std::string flow_scalar(const std::string& s) {
-  return plain_scalar_is_safe(s) ? s : spec_text::yaml_double_quoted(s);
+  return plain_scalar_is_safe(s) ? s : util::yaml_double_quoted(s);
 }
 
 std::string cell_name(const std::vector<AxisValue>& axes, bool skip_seed) {
@@ -152,13 +154,9 @@ std::string cell_id(const std::vector<AxisValue>& axes) {
   std::vector<std::string> lines;
   for (const auto& a : axes) lines.push_back(a.key + "=" + a.value + "\n");
   std::sort(lines.begin(), lines.end());
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
-  for (const auto& line : lines)
-    for (unsigned char c : line) {
-      hash ^= c;
-      hash *= 0x100000001b3ULL;  // FNV prime
-    }
-  return fmt::format("{:016x}", hash).substr(0, 8);
+  std::string text;
+  for (const auto& line : lines) text += line;
+  return util::fnv1a64_hex(text).substr(0, 8);
 }
 
 std::string Cell::group() const { return cell_name(axes, /*skip_seed=*/true); }
@@ -358,6 +356,19 @@ ResolvedMatrix resolve_matrix(const fs::path& file, const PluginCatalog& plugins
     }
     ResolvedCell resolved{cell, spec, to_yaml(spec)};
     resolved.cell.epochs = spec.run.epochs;
+    if (spec.ground_truth.source == GroundTruthSource::StandAlone) {
+      // The folder the run's StandAloneTrainer will use (run_study): the
+      // cache root below output.dir, then the configuration's hash.
+      const auto config = ground_truth::stand_alone_config_of(spec, dataset_num_classes(spec.data.dataset),
+                                                              dataset_input_channels(spec.data.dataset),
+                                                              c10::Device(c10::kCPU));
+      resolved.cell.ground_truth_trainings = spec.ground_truth.stand_alone.architectures;
+      resolved.cell.ground_truth_epochs = spec.ground_truth.stand_alone.epochs;
+      resolved.cell.ground_truth_cache =
+          fs::absolute(fs::path(spec.output.dir) / ".standalone-cache" / ground_truth::config_hash(config))
+              .lexically_normal()
+              .string();
+    }
     out.cells.push_back(std::move(resolved));
   }
   // The same problem in the base spec shows once per cell: keep the first.

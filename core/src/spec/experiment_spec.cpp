@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "spbench/spec/schema.hpp"
+#include "spbench/datasets.hpp"
 #include "spbench/spec/spec.hpp"
 
 namespace spbench {
@@ -22,10 +23,14 @@ SourceLocation ExperimentSpec::location_of(const std::string& key_path) const {
   return SourceLocation{spec_file.string(), 0, 0};
 }
 
-int dataset_num_classes(Dataset dataset) { return dataset == Dataset::Cifar100 ? 100 : 10; }
+int dataset_num_classes(Dataset dataset) {
+  const DatasetInfo* d = find_dataset(std::string(setting_name(dataset)));
+  return d ? d->classes : 10;
+}
 
 int dataset_input_channels(Dataset dataset) {
-  return dataset == Dataset::Mnist || dataset == Dataset::FashionMnist ? 1 : 3;
+  const DatasetInfo* d = find_dataset(std::string(setting_name(dataset)));
+  return d ? d->channels : 3;
 }
 
 fs::path resolve_data_path(const std::string& path, const fs::path& data_root) {

@@ -18,6 +18,7 @@
 #include "spbench/option_parsing.hpp"
 #include "spbench/plugin_info.hpp"
 #include "spbench/spec/schema.hpp"
+#include "spbench/datasets.hpp"
 #include "spbench/spec/spec.hpp"
 
 namespace spbench {

@@ -1,27 +1,8 @@
 #pragma once
-// Writing YAML text: a string as a double-quoted scalar that reads back as
-// the same string. Shared by the spec printer (resolved-spec.yaml) and the
-// matrix (cell.yaml, cell names).
+// The spec printer's name for util::yaml_double_quoted (spbench/util/yaml_quoting.hpp).
 
-#include <string>
+#include "spbench/util/yaml_quoting.hpp"
 
 namespace spbench::spec_text {
-
-inline std::string yaml_double_quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    if (c == '\t') {
-      out += "\\t";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
+using util::yaml_double_quoted;
 }  // namespace spbench::spec_text

@@ -3,35 +3,22 @@
 // PNGs so that a plot can be restyled by hand.
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "spbench/atomic_file.hpp"
-#include "spbench/tables/ablation.hpp"
+#include "spbench/tables/ablation_plots.hpp"
+#include "spbench/util/gnuplot.hpp"
 
 namespace spbench::tables {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string find_gnuplot() {
-  if (const char* env = std::getenv("SPBENCH_GNUPLOT"); env && *env) return env;
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (dir.empty()) continue;
-    const fs::path candidate = fs::path(dir) / "gnuplot";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
 
 // A gnuplot double-quoted string (the terminal is noenhanced: no markup).
 std::string gp_string(const std::string& s) {
@@ -41,12 +28,6 @@ std::string gp_string(const std::string& s) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 // prediction and truth columns of a predictions.csv (rows without truth skipped).
@@ -88,7 +69,7 @@ struct Plot {
 
 PlotResult write_ablation_plots(const std::vector<CellResult>& cells, const AblationTable& table, const fs::path& out_dir) {
   PlotResult result;
-  const std::string gnuplot = find_gnuplot();
+  const std::string gnuplot = util::find_gnuplot();
   if (gnuplot.empty()) {
     result.warnings.push_back("gnuplot not found: plots skipped (install Debian's gnuplot-nox)");
     return result;
@@ -188,11 +169,9 @@ PlotResult write_ablation_plots(const std::vector<CellResult>& cells, const Abla
                                            plot.name, plot.script);
     write_file_atomic(out_dir / (plot.name + ".gp"), script);
     // Run in the plot folder so that the scripts name their data files plainly.
-    const std::string command = fmt::format("cd {} && {} {}.gp > {}.log 2>&1", shell_quote(out_dir.string()),
-                                            shell_quote(gnuplot), plot.name, plot.name);
-    const int rc = std::system(command.c_str());
+    const bool ok = util::run_gnuplot(gnuplot, out_dir, plot.name + ".gp", plot.name + ".log");
     const fs::path png = out_dir / (plot.name + ".png");
-    if (rc != 0 || !fs::exists(png) || fs::file_size(png) == 0)
+    if (!ok || !fs::exists(png) || fs::file_size(png) == 0)
       result.warnings.push_back(fmt::format("gnuplot failed on {}.gp (see {})", plot.name,
                                             (out_dir / (plot.name + ".log")).string()));
     else

@@ -22,20 +22,13 @@
 #include "spbench/architecture_cost.hpp"
 #include "spbench/data/load.hpp"
 #include "spbench/evaluation/evaluator.hpp"
+#include "spbench/evaluation/network_shape.hpp"
+#include "spbench/evaluation/scatter_plot.hpp"
+#include "spbench/evaluation/shards.hpp"
 #include "spbench/spec/experiment_spec.hpp"
 #include "spbench/tables/predictions_file.hpp"
 
 namespace spbench::evaluation {
-
-struct ShardSpec {
-  int index = 0;
-  int count = 1;
-  bool sharded() const { return count > 1; }
-};
-// "I/N" with 0 <= I < N; throws std::invalid_argument otherwise.
-ShardSpec parse_shard(const std::string& text);
-std::string shard_csv_name(const ShardSpec& shard);   // predictions.shard-I-of-N.csv
-std::string shard_json_name(const ShardSpec& shard);  // predictions.shard-I-of-N.json
 
 struct StudyInputs {
   const ExperimentSpec* spec = nullptr;
@@ -65,15 +58,5 @@ StudyResult run_study(const StudyInputs& inputs, const std::filesystem::path& ru
 StudyResult merge_study(const ExperimentSpec& spec, const std::filesystem::path& run_dir,
                         const std::filesystem::path& data_root,
                         const std::function<void(const std::string&)>& sink = {});
-
-// The network shape of the spec's stand-alone networks (parameters/FLOPs of
-// the reference rows), input size from data.resize or the data set's native size.
-NetworkShape network_shape_of(const ExperimentSpec& spec);
-
-// Writes <dir>/scatter.gp and runs gnuplot on it to make <dir>/scatter.png.
-// Returns false (after saying why through `sink`) when gnuplot is missing or
-// fails; never throws for that.
-bool plot_scatter(const std::filesystem::path& dir, const std::string& title,
-                  const std::function<void(const std::string&)>& sink);
 
 }  // namespace spbench::evaluation

@@ -16,6 +16,7 @@
 // they are taken out of the tree before each cell is validated.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -46,6 +47,13 @@ struct Cell {
   std::string name;       // "sampler=strict-fair,strategy=few-shot"
   std::vector<AxisValue> axes;
   int epochs = 0;         // training epochs of the resolved spec (progress), 0 when unknown
+  // Stand-alone ground truth (ground_truth.source: stand-alone), for the
+  // matrix's progress and ETA: the architectures it trains, the epochs of
+  // each, and the cache folder they land in; cells with the same folder
+  // share the trainings. 0 / empty for other ground truth.
+  std::int64_t ground_truth_trainings = 0;
+  int ground_truth_epochs = 0;
+  std::string ground_truth_cache;
 
   // The name without the seed axis: cells of one group differ only in seed.
   std::string group() const;

@@ -1,0 +1,46 @@
+#pragma once
+// Reading a matrix's results folder for the ablation table: one CellResult
+// per cell, from its run folder:
+//   metrics.json     the RankingReport JSON (metrics::to_json), either at the
+//                    top level or under "metrics", plus "reference_rows":
+//                    [{name, column, metrics}]. Fields are looked up by name,
+//                    so extra keys do no harm and missing ones read "n/a".
+//   train-log.jsonl  one line per epoch: training time is the sum of
+//                    "seconds", the final loss the last line's "loss".
+// Only finished cells contribute values.
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spbench::tables {
+
+struct CellResult {
+  std::string id;
+  std::string name;   // "sampler=uniform,strategy=one-shot,seed=0"; empty for a spec without matrix
+  std::string group;  // the name without the seed axis
+  std::filesystem::path dir;
+  bool finished = false;
+  std::map<std::string, double> values;  // by column key; absent: not available
+  // Reference rows by name ("params", "flops"): their values by column key.
+  std::vector<std::pair<std::string, std::map<std::string, double>>> references;
+  // The top-n Kendall curve: (architectures, tau), in the file's order.
+  std::vector<std::pair<double, double>> top_n_curve;
+};
+
+struct AblationOptions {
+  std::string baseline;           // a group label, cell name or cell id; empty: no Δ
+  bool timing = true;             // include the training-time column
+  std::size_t top_n = 10;         // which point of the top-n Kendall curve
+  std::string precision_k = "10"; // which precision@k entry (its label: "10", "1%", …)
+};
+
+// Reads <results>/matrix.json and every cell's folder. Without matrix.json,
+// every sub-folder holding a status.json is one cell named by its folder.
+// Throws std::runtime_error when there is nothing to read.
+std::vector<CellResult> read_cell_results(const std::filesystem::path& results_dir, const AblationOptions& options = {});
+
+}  // namespace spbench::tables

@@ -1,0 +1,65 @@
+// The ablation table as an HTML <table>.
+
+#include <fmt/format.h>
+
+#include "render_pieces.hpp"
+
+namespace spbench::tables::render {
+
+namespace {
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string html(const AblationTable& t) {
+  std::string out = "<table class=\"spbench-ablation\">\n<thead>\n<tr><th>cell</th><th>runs</th>";
+  for (const auto& c : t.columns) out += "<th>" + c.html + "</th>";
+  out += "</tr>\n</thead>\n<tbody>\n";
+  auto add = [&](const AblationRow& row) {
+    const char* cls = row.reference ? " class=\"reference\"" : row.baseline ? " class=\"baseline\"" : "";
+    out += fmt::format("<tr{}><td>{}</td><td>{}</td>", cls, html_escape(row_label(row)), runs_text(row));
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      out += "<td>";
+      if (!(row.reference && !t.columns[c].reference)) {
+        const Pieces p = pieces(t, row, c);
+        if (p.na) {
+          out += "n/a";
+        } else {
+          std::string text = p.value;
+          if (!p.n.empty()) text += " &plusmn; " + p.spread + " (" + p.n + ")";
+          if (row.best[c]) text = "<strong>" + text + "</strong>";
+          if (!p.delta.empty()) text += " &Delta; " + p.delta;
+          out += text;
+        }
+      }
+      out += "</td>";
+    }
+    out += "</tr>\n";
+  };
+  for (const auto& r : t.rows) add(r);
+  for (const auto& r : t.references) add(r);
+  out += "</tbody>\n</table>\n";
+  return out;
+}
+
+class HtmlRenderer final : public TableRenderer {
+ public:
+  std::string render(const AblationTable& table) const override { return html(table); }
+};
+
+}  // namespace
+
+std::unique_ptr<TableRenderer> make_html() { return std::make_unique<HtmlRenderer>(); }
+
+}  // namespace spbench::tables::render
