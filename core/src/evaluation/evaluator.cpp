@@ -182,9 +182,15 @@ class EvaluationHooks {
  public:
   EvaluationHooks(const std::vector<std::shared_ptr<TrainingVariant>>& variants, EvaluationContext& ctx)
       : variants_(variants), ctx_(ctx) {
-    for (const auto& v : variants_) {
-      v->before_evaluation(ctx_);
-      ++entered_;
+    try {
+      for (const auto& v : variants_) {
+        v->before_evaluation(ctx_);
+        ++entered_;
+      }
+    } catch (...) {
+      // A throwing constructor runs no destructor: undo the entered ones here.
+      unwind();
+      throw;
     }
   }
   EvaluationHooks(const EvaluationHooks&) = delete;
@@ -198,7 +204,10 @@ class EvaluationHooks {
 
   // Unwinding: the remaining after_evaluation calls, their own exceptions
   // dropped (the first one is already on its way).
-  ~EvaluationHooks() {
+  ~EvaluationHooks() { unwind(); }
+
+ private:
+  void unwind() noexcept {
     while (done_ < entered_) {
       try {
         variants_[done_++]->after_evaluation(ctx_);
@@ -207,7 +216,6 @@ class EvaluationHooks {
     }
   }
 
- private:
   const std::vector<std::shared_ptr<TrainingVariant>>& variants_;
   EvaluationContext& ctx_;
   std::size_t entered_ = 0;
