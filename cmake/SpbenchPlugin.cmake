@@ -5,7 +5,10 @@
 #
 # Builds the plugin library `spbench-<name>.so` (a MODULE: it is only ever
 # loaded at run time) against spbench::core, with hidden visibility so that
-# only the `spbench_plugin` entry point is exported. Linking spbench::core
+# only the `spbench_plugin` entry point is exported (SPBENCH_PLUGIN_LIBRARY
+# tells spbench/plugin.hpp to define it). One library may hold several
+# plugins: one SPBENCH_SAMPLER/STRATEGY/VARIANT line each, in any of its
+# sources. Linking spbench::core
 # brings everything a plugin must be compiled with: the include path, LibTorch
 # (and its -D_GLIBCXX_USE_CXX11_ABI flag, which must match the core's) and
 # BOOST_DLL_USE_STD_FS. The plugin API version is not a build setting: the
@@ -42,6 +45,10 @@ function(spbench_add_plugin name)
 
   add_library(${name} MODULE ${sources})
   target_link_libraries(${name} PRIVATE spbench::core)
+  # Makes spbench/plugin.hpp define the library's entry point, which returns
+  # the descriptors of every SPBENCH_SAMPLER/STRATEGY/VARIANT line in the
+  # library's sources.
+  target_compile_definitions(${name} PRIVATE SPBENCH_PLUGIN_LIBRARY)
   if(arg_OUTPUT_DIRECTORY)
     set(output_dir ${arg_OUTPUT_DIRECTORY})
   elseif(SPBENCH_PLUGIN_OUTPUT_DIR)

@@ -22,12 +22,13 @@ namespace fs = std::filesystem;
 PluginError::PluginError(std::string file, std::string reason)
     : std::runtime_error(fmt::format("{}: {}", file, reason)), file_(std::move(file)), reason_(std::move(reason)) {}
 
-// One registered plugin: its checked information, its descriptor and (for a
-// library) the handle that keeps the code loaded.
+// One registered plugin: its checked information, its descriptor and its
+// origin, which (for a library) holds the handle that keeps the code loaded
+// and goes into the deleter of every object made from it.
 struct PluginRegistry::Entry {
   PluginInfo info;
   const PluginDescriptor* descriptor = nullptr;
-  std::shared_ptr<boost::dll::shared_library> library;  // null for static plugins
+  std::shared_ptr<const PluginOrigin> library;  // never null; its library is null for static plugins
   fs::path canonical;  // the library's resolved path (empty for static plugins)
 };
 
@@ -71,6 +72,11 @@ PluginInfo check_descriptor(const PluginDescriptor* d, const std::string& source
     throw PluginError(source, fmt::format("built against LibTorch {}, but this spbench uses LibTorch {}; "
                                           "rebuild the plugin against the same LibTorch",
                                           torch, SPBENCH_TORCH_VERSION));
+  if (d->cxx11_abi != SPBENCH_CXX11_ABI)
+    throw PluginError(source, fmt::format("built with _GLIBCXX_USE_CXX11_ABI={}, but this spbench uses {}; "
+                                          "std::string and std::map cross the plugin boundary, so rebuild the "
+                                          "plugin with the flag of spbench's LibTorch (spbench::core carries it)",
+                                          d->cxx11_abi, SPBENCH_CXX11_ABI));
   PluginInfo info;
   switch (d->kind) {
     case static_cast<std::uint32_t>(PluginKind::Sampler):
@@ -147,6 +153,8 @@ const PluginInfo& PluginRegistry::add_descriptor(const PluginDescriptor* descrip
   auto entry = std::make_unique<Entry>();
   entry->info = std::move(info);
   entry->descriptor = descriptor;
+  entry->library = std::make_shared<const PluginOrigin>(
+      PluginOrigin{entry->info.kind, entry->info.name, entry->info.version, entry->info.source, nullptr});
   entries_.push_back(std::move(entry));
   return entries_.back()->info;
 }
@@ -164,7 +172,7 @@ void probe_in_child(const fs::path& file) {
       boost::dll::shared_library lib;
       boost::dll::fs::error_code ec;
       lib.load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
-      if (!ec && lib.has("spbench_plugin")) (void)lib.get_alias<const PluginDescriptor*()>("spbench_plugin")();
+      if (!ec && lib.has("spbench_plugin")) (void)lib.get_alias<const PluginList*()>("spbench_plugin")();
     } catch (...) {
     }
     ::_exit(0);  // no destructors, no atexit handlers of the parent's libraries
@@ -183,15 +191,17 @@ void probe_in_child(const fs::path& file) {
 
 }  // namespace
 
-const PluginInfo& PluginRegistry::load_library(const fs::path& file) {
+std::vector<const PluginInfo*> PluginRegistry::load_library(const fs::path& file) {
   const std::string source = file.string();
   if (!fs::is_regular_file(file)) throw PluginError(source, "no such plugin library");
   // The same file reached twice (a folder both in SPBENCH_PLUGIN_PATH and a
-  // spec's plugin_paths, a symbolic link) is one plugin, not a duplicate.
+  // spec's plugin_paths, a symbolic link) is one library, not a duplicate.
   std::error_code ec_canonical;
   const fs::path canonical = fs::weakly_canonical(file, ec_canonical);
+  std::vector<const PluginInfo*> already;
   for (const auto& e : entries_)
-    if (!e->canonical.empty() && e->canonical == canonical) return e->info;
+    if (!e->canonical.empty() && e->canonical == canonical) already.push_back(&e->info);
+  if (!already.empty()) return already;
   if (probe_) probe_in_child(file);
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
@@ -199,17 +209,48 @@ const PluginInfo& PluginRegistry::load_library(const fs::path& file) {
   if (ec) throw PluginError(source, fmt::format("cannot load the library: {}", ec.message()));
   if (!library->has("spbench_plugin"))
     throw PluginError(source, "not an spbench plugin: it exports no 'spbench_plugin' entry point");
-  using Entry_fn = const PluginDescriptor*();
-  const PluginDescriptor* descriptor = nullptr;
+  const PluginList* list = nullptr;
   try {
-    descriptor = library->get_alias<Entry_fn>("spbench_plugin")();
+    list = library->get_alias<const PluginList*()>("spbench_plugin")();
   } catch (const std::exception& e) {
     throw PluginError(source, fmt::format("its entry point failed: {}", e.what()));
   }
-  const PluginInfo& info = add_descriptor(descriptor, source);
-  entries_.back()->library = std::move(library);
-  entries_.back()->canonical = canonical;
-  return info;
+  // The list's leading fields are a descriptor's: an API-1 library (which
+  // returned one descriptor) is refused by its API version here.
+  if (list == nullptr) throw PluginError(source, "the entry point 'spbench_plugin' returned no plugin list");
+  if (list->magic != kPluginMagic)
+    throw PluginError(source, "the entry point 'spbench_plugin' does not return an spbench plugin list");
+  if (list->api_version != kPluginApiVersion)
+    throw PluginError(source, fmt::format("built for plugin API version {}, but this spbench needs API version {}; "
+                                          "rebuild the plugin against the installed spbench headers",
+                                          list->api_version, kPluginApiVersion));
+  if (list->count == 0 || list->descriptors == nullptr)
+    throw PluginError(source, "the library registers no plugin (no SPBENCH_SAMPLER/STRATEGY/VARIANT line)");
+  // All or nothing: every descriptor is checked (and checked against the
+  // others) before any is registered.
+  std::vector<PluginInfo> infos;
+  for (std::size_t i = 0; i < list->count; ++i) {
+    PluginInfo info = check_descriptor(list->descriptors[i], source);
+    if (const PluginInfo* existing = find(info.name))
+      throw PluginError(source, fmt::format("duplicate plugin name '{}': a {} of that name is already loaded from {}",
+                                            info.name, plugin_kind_name(existing->kind), existing->source));
+    for (const auto& other : infos)
+      if (other.name == info.name)
+        throw PluginError(source, fmt::format("duplicate plugin name '{}': the library registers it twice", info.name));
+    infos.push_back(std::move(info));
+  }
+  std::vector<const PluginInfo*> out;
+  for (std::size_t i = 0; i < infos.size(); ++i) {
+    auto entry = std::make_unique<Entry>();
+    entry->info = std::move(infos[i]);
+    entry->descriptor = list->descriptors[i];
+    entry->library = std::make_shared<const PluginOrigin>(
+        PluginOrigin{entry->info.kind, entry->info.name, entry->info.version, source, library});
+    entry->canonical = canonical;
+    entries_.push_back(std::move(entry));
+    out.push_back(&entries_.back()->info);
+  }
+  return out;
 }
 
 std::vector<PluginError> PluginRegistry::load_directory(const fs::path& dir) {
@@ -268,13 +309,25 @@ const PluginRegistry::Entry& PluginRegistry::entry(PluginKind kind, const std::s
 }
 
 namespace {
-// The object's deleter holds the library, so that the code of the object's
-// virtual functions (and destructor) stays mapped while the object lives.
+// The deleter of every object the registry returns: it holds the plugin's
+// origin, whose library handle keeps the code of the object's virtual
+// functions (and destructor) mapped while the object lives, and tells
+// plugin_origin() who made the object.
+struct PluginDeleter {
+  std::shared_ptr<const PluginOrigin> origin;
+  void operator()(PluginObject* p) const { delete p; }
+};
+
 template <typename T>
-std::shared_ptr<T> keep_library_alive(T* object, std::shared_ptr<boost::dll::shared_library> library) {
-  return std::shared_ptr<T>(object, [library = std::move(library)](T* p) { delete p; });
+std::shared_ptr<T> keep_library_alive(T* object, std::shared_ptr<const PluginOrigin> origin) {
+  return std::shared_ptr<T>(object, PluginDeleter{std::move(origin)});
 }
 }  // namespace
+
+const PluginOrigin* plugin_origin(const std::shared_ptr<const PluginObject>& object) {
+  const auto* deleter = std::get_deleter<PluginDeleter>(object);
+  return deleter ? deleter->origin.get() : nullptr;
+}
 
 std::shared_ptr<PathSampler> PluginRegistry::make_sampler(const std::string& name, const Options& options) const {
   const Entry& e = entry(PluginKind::Sampler, name);

@@ -29,12 +29,7 @@ const OptionSpec kOptions[] = {
     {"level", OptionType::Float, "0.05", "the flood level b: the loss is kept around it instead of below"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<Flooding>(
-      "flooding", "0.1.0", "keeps the training loss near a flood level (|loss - b| + b)", kOptions);
-  return &descriptor;
-}
+SPBENCH_VARIANT(Flooding, "flooding", "0.1.0",
+                "keeps the training loss near a flood level (|loss - b| + b)", kOptions)
 
 }  // namespace my_plugins::flooding
-
-SPBENCH_PLUGIN(my_plugins::flooding::entry)

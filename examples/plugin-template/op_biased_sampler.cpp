@@ -96,15 +96,12 @@ const OptionSpec kOptions[] = {
     {"weight", OptionType::Float, "2.0", "how many times as likely as each other operation (> 0; 1 = uniform)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<OpBiasedSampler>(
-      "op-biased", "0.1.0", "like uniform, but one operation is drawn `weight` times as often", kOptions);
-  return &descriptor;
-}
+// The registration line: class, name (what specs write), the plugin's own
+// version, a one-line description and the option schema. In a plugin library
+// it puts the descriptor into the library's entry point; compiled with
+// SPBENCH_PLUGIN_STATIC (the test's object library) it registers the plugin
+// at start-up instead.
+SPBENCH_SAMPLER(OpBiasedSampler, "op-biased", "0.1.0",
+                "like uniform, but one operation is drawn `weight` times as often", kOptions)
 
 }  // namespace my_plugins::op_biased
-
-// Exports the entry point (or, compiled with SPBENCH_PLUGIN_STATIC for the
-// tests, registers the descriptor at start-up). Must name a function inside a
-// namespace.
-SPBENCH_PLUGIN(my_plugins::op_biased::entry)

@@ -20,12 +20,6 @@ class FixedSampler final : public PathSampler {
 
 const OptionSpec kOptions[] = {{"code", OptionType::Int, "0", "base-5 code of the architecture"}};
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d =
-      make_plugin_descriptor<FixedSampler>("test-fixed", "0.1.0", "always one architecture (test plugin)", kOptions);
-  return &d;
-}
+SPBENCH_SAMPLER(FixedSampler, "test-fixed", "0.1.0", "always one architecture (test plugin)", kOptions)
 
 }  // namespace spbench::test_plugins::fixed
-
-SPBENCH_PLUGIN(spbench::test_plugins::fixed::entry)

@@ -7,5 +7,5 @@ const PluginDescriptor* entry() {
   d.kind = 7;
   return &d;
 }
+SPBENCH_PLUGIN(entry)
 }  // namespace spbench::test_plugins::unknown_kind
-SPBENCH_PLUGIN(spbench::test_plugins::unknown_kind::entry)

@@ -7,5 +7,5 @@ const PluginDescriptor* entry() {
   d.api_version = kPluginApiVersion + 1;
   return &d;
 }
+SPBENCH_PLUGIN(entry)
 }  // namespace spbench::test_plugins::wrong_api
-SPBENCH_PLUGIN(spbench::test_plugins::wrong_api::entry)

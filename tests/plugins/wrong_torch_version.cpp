@@ -7,5 +7,5 @@ const PluginDescriptor* entry() {
   d.torch_version = "0.0.1";
   return &d;
 }
+SPBENCH_PLUGIN(entry)
 }  // namespace spbench::test_plugins::wrong_torch
-SPBENCH_PLUGIN(spbench::test_plugins::wrong_torch::entry)

@@ -35,7 +35,8 @@ step "install into $prefix"
 for f in bin/spbench lib/libspbench-core.so lib/spbench/plugins/spbench-uniform.so \
          lib/spbench/plugins/spbench-strict-fair.so include/spbench/plugin.hpp \
          include/spbench/testing/sampler_properties.hpp lib/cmake/spbench/spbenchConfig.cmake \
-         lib/cmake/spbench/spbenchConfigVersion.cmake lib/cmake/spbench/SpbenchPlugin.cmake; do
+         lib/cmake/spbench/spbenchConfigVersion.cmake lib/cmake/spbench/SpbenchPlugin.cmake \
+         share/spbench/experiments/quickstart.yaml share/spbench/experiments/study/profiles/cpu-proxy.yaml; do
   [[ -e $prefix/$f ]] || fail "not installed: $f"
 done
 # Test-only libraries would make every installed spbench refuse to start a run.
@@ -80,10 +81,10 @@ out=$("$spbench" run "$project/example.yaml" --out "$work/run-refused" --set sam
 [ "$status" -eq 2 ] || { echo "$out"; fail "weight 0: exit status $status, expected 2"; }
 expect "$out" "--set sampler.options.weight=0: error: sampler.options.weight: sampler 'op-biased': option 'weight': weight must be positive" "refused option"
 
-step "spbench run, a few steps, with SPBENCH_PLUGIN_PATH"
-# plugin_paths emptied: the same library found twice would be a duplicate.
+step "spbench run, a few steps, with SPBENCH_PLUGIN_PATH and the spec's plugin_paths naming the same folder"
+# The same library reached both ways is loaded once, not refused as a duplicate.
 SPBENCH_PLUGIN_PATH=$plugins OMP_NUM_THREADS=2 "$spbench" run "$project/example.yaml" --out "$work/run" \
-  --set 'plugin_paths=[]' --threads 2
+  --threads 2
 status=$(cat "$work/run/status.json")
 grep -Eq '"state": *"finished"' <<<"$status" || { echo "$status"; fail "run not finished"; }
 expect "$(cat "$work/run/resolved-spec.yaml")" "op-biased" "resolved-spec.yaml"

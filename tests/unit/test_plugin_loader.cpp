@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <spbench/model/supernet.hpp>
 #include <spbench/plugin_registry.hpp>
+#include <torch/torch.h>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -28,6 +30,8 @@ std::string refusal(PluginRegistry& registry, const fs::path& file) {
   FAIL("the library was not refused: " << file);
   return "";
 }
+
+std::string fmt_abi(int flag) { return "built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(flag); }
 
 std::string run_and_capture(const std::string& command) {
   std::string out;
@@ -81,6 +85,67 @@ TEST_CASE("A plugin built against another LibTorch is refused") {
   CHECK_THAT(refusal(registry, broken("wrong-torch-version")), Catch::Contains("built against LibTorch 0.0.1"));
 }
 
+TEST_CASE("A plugin built with the other _GLIBCXX_USE_CXX11_ABI is refused, naming both flags") {
+  PluginRegistry registry(false);
+  const std::string reason = refusal(registry, broken("wrong-cxx-abi"));
+  CHECK_THAT(reason, Catch::Contains(fmt_abi(SPBENCH_CXX11_ABI == 1 ? 0 : 1) + ", but this spbench uses " +
+                                     std::to_string(SPBENCH_CXX11_ABI)));
+}
+
+TEST_CASE("A library built the API-1 way (one descriptor, no list) is refused by its API version") {
+  PluginRegistry registry(false);
+  CHECK_THAT(refusal(registry, broken("api-v1-library")), Catch::Contains("built for plugin API version 1,"));
+}
+
+TEST_CASE("A library that registers one name twice is refused as a whole") {
+  PluginRegistry registry(false);
+  CHECK_THAT(refusal(registry, broken("duplicate-in-library")),
+             Catch::Contains("duplicate plugin name 'test-twice': the library registers it twice"));
+  CHECK(registry.list().empty());
+}
+
+TEST_CASE("One library may hold a family of plugins of several kinds, from several sources") {
+  PluginRegistry registry(false);
+  const fs::path file = fs::path(SPBENCH_TEST_FAMILY_PLUGIN_DIR) / "family.so";
+  const auto infos = registry.load_library(file);
+  REQUIRE(infos.size() == 3);
+  const PluginInfo* sampler = registry.find(PluginKind::Sampler, "test-family-sampler");
+  const PluginInfo* strategy = registry.find(PluginKind::Strategy, "test-family-strategy");
+  const PluginInfo* variant = registry.find(PluginKind::Variant, "test-family-variant");
+  REQUIRE(sampler != nullptr);
+  REQUIRE(strategy != nullptr);
+  REQUIRE(variant != nullptr);
+  CHECK(strategy->version == "0.2.0");
+  REQUIRE(strategy->option("level") != nullptr);
+  CHECK(strategy->default_options().get_int("level") == 3);
+  CHECK(variant->source == file.string());
+  // Loading it again returns the same three, registered once.
+  CHECK(registry.load_library(file).size() == 3);
+  CHECK(registry.list().size() == 3);
+  // Objects of each kind are made, and know where they came from.
+  auto v = registry.make_variant("test-family-variant", variant->default_options());
+  const PluginOrigin* origin = plugin_origin(v);
+  REQUIRE(origin != nullptr);
+  CHECK(origin->name == "test-family-variant");
+  CHECK(origin->version == "0.3.0");
+  CHECK(origin->kind == PluginKind::Variant);
+  CHECK(origin->library != nullptr);
+  CHECK(registry.make_strategy("test-family-strategy", strategy->default_options())->partition(SearchSpace()).size() ==
+        1);
+}
+
+TEST_CASE("A built-in plugin's objects know their origin; objects made otherwise have none") {
+  PluginRegistry registry;
+  auto s = registry.make_sampler("uniform", registry.find("uniform")->default_options());
+  const PluginOrigin* origin = plugin_origin(s);
+  REQUIRE(origin != nullptr);
+  CHECK(origin->name == "uniform");
+  CHECK(origin->source == "(built in)");
+  CHECK(origin->library == nullptr);
+  struct Own final : TrainingVariant {};
+  CHECK(plugin_origin(std::make_shared<Own>()) == nullptr);
+}
+
 TEST_CASE("A plugin of an unknown kind is refused") {
   PluginRegistry registry(false);
   CHECK_THAT(refusal(registry, broken("unknown-kind")), Catch::Contains("unknown plugin kind 7"));
@@ -97,7 +162,7 @@ TEST_CASE("A second plugin with a name already registered is refused as a duplic
 TEST_CASE("Scanning a folder reports every refused library and keeps going") {
   PluginRegistry registry;
   auto errors = registry.load_directory(SPBENCH_TEST_BROKEN_PLUGIN_DIR);
-  CHECK(errors.size() == 6);
+  CHECK(errors.size() == 9);
   CHECK(registry.find("test-wrong-api") == nullptr);
   auto missing = registry.load_directory(fs::path(SPBENCH_TEST_BROKEN_PLUGIN_DIR) / "no-such-folder");
   REQUIRE(missing.size() == 1);
@@ -119,6 +184,35 @@ TEST_CASE("An object created by a plugin library keeps the library loaded after 
   REQUIRE(paths.size() == 1);
   REQUIRE(paths[0].cells.size() == 3);
   CHECK(paths[0].cells[2] == CellArch::from_code(1462));
+}
+
+TEST_CASE("Modules a strategy library makes keep the library after the strategy and the registry are gone") {
+  std::weak_ptr<const void> library;
+  std::shared_ptr<torch::nn::Module> module;
+  {
+    model::Supernet net{nullptr};
+    {
+      PluginRegistry registry(false);
+      registry.load_library(fs::path(SPBENCH_TEST_PLUGIN_DIR) / "spbench-linear-transformers.so");
+      auto strategy = registry.make_strategy("linear-transformers",
+                                             registry.find("linear-transformers")->default_options());
+      library = plugin_origin(strategy)->library;
+      net = model::Supernet(model::SupernetOptions().channels(4).cells_per_stage(1).operation_factory(
+          model::operation_factory_of(strategy)));
+    }
+    // The network's options still hold the strategy (its factory); the
+    // module alone must hold the library too.
+    auto modules = net->named_modules();
+    REQUIRE(modules.contains("cell0.e0_skip_connect"));
+    module = modules["cell0.e0_skip_connect"];
+    CHECK(module->name() == "LinearTransform");
+  }
+  CHECK_FALSE(library.expired());  // only the module is left
+  auto* op = dynamic_cast<model::CandidateOp*>(module.get());
+  REQUIRE(op != nullptr);
+  CHECK(op->forward(torch::ones({1, 4, 2, 2})).sizes() == torch::IntArrayRef({1, 4, 2, 2}));  // its code is mapped
+  module.reset();
+  CHECK(library.expired());
 }
 
 TEST_CASE("A plugin factory's option error reaches the caller") {

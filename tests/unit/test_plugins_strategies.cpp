@@ -89,9 +89,7 @@ void check_routing(const SupernetStrategy& strategy, const SearchSpace& space) {
   CHECK(total == space.size());
 }
 
-model::OperationFactory factory_of(const std::shared_ptr<SupernetStrategy>& s) {
-  return [s](const OperationSpec& spec) { return s->make_operation(spec); };
-}
+model::OperationFactory factory_of(const std::shared_ptr<SupernetStrategy>& s) { return model::operation_factory_of(s); }
 
 CellArch arch_of(Op e0, Op e1, Op e2, Op e3, Op e4, Op e5) { return CellArch{{e0, e1, e2, e3, e4, e5}}; }
 
@@ -233,7 +231,7 @@ TEST_CASE("Linear transformers replace skip_connect, and avg_pool_3x3 only with 
     CHECK(pooled->make_operation(spec(op)) == nullptr);
   }
   // A replacement is a candidate operation with one C×C weight and no bias.
-  auto skip = std::dynamic_pointer_cast<model::CandidateOp>(plain->make_operation(spec(Op::SkipConnect)));
+  auto skip = plain->make_operation(spec(Op::SkipConnect));
   REQUIRE(skip != nullptr);
   const auto params = skip->parameters();
   REQUIRE(params.size() == 1u);
@@ -243,7 +241,7 @@ TEST_CASE("Linear transformers replace skip_connect, and avg_pool_3x3 only with 
   CHECK(torch::equal(skip->forward(torch::zeros({1, 8, 3, 3})), torch::zeros({1, 8, 3, 3})));
   CHECK(skip->maps_zero_to_zero());
   // The pooled variant averages first: on a constant image it is the 1×1 conv of the constant.
-  auto pool = std::dynamic_pointer_cast<model::CandidateOp>(pooled->make_operation(spec(Op::AvgPool3x3)));
+  auto pool = pooled->make_operation(spec(Op::AvgPool3x3));
   REQUIRE(pool != nullptr);
   const auto constant = torch::ones({1, 8, 4, 4});
   const at::Tensor weight = pool->parameters()[0];

@@ -286,7 +286,7 @@ TEST_CASE("An operation factory replaces skip_connect and its module learns when
           "[supernet]") {
   torch::manual_seed(7);
   std::vector<OperationSpec> asked;
-  OperationFactory factory = [&asked](const OperationSpec& spec) -> std::shared_ptr<torch::nn::Module> {
+  OperationFactory factory = [&asked](const OperationSpec& spec) -> std::shared_ptr<CandidateOp> {
     asked.push_back(spec);
     if (spec.op != Op::SkipConnect) return nullptr;
     return std::make_shared<PointwiseConvImpl>(spec.in_channels);
@@ -306,8 +306,10 @@ TEST_CASE("An operation factory replaces skip_connect and its module learns when
   CHECK(dynamic_cast<PointwiseConvImpl*>(net->operation(0, 0, Op::SkipConnect))->conv->weight.grad().defined());
   CHECK_FALSE(dynamic_cast<PointwiseConvImpl*>(net->operation(0, 1, Op::SkipConnect))->conv->weight.grad().defined());
 
-  OperationFactory wrong = [](const OperationSpec&) { return std::make_shared<NotAnOperation>(); };
-  CHECK_THROWS_AS(Supernet(tiny(4, 1).operation_factory(wrong)), std::invalid_argument);
+  // A factory returning a module that is no CandidateOp does not compile.
+  using WrongFactory = std::shared_ptr<NotAnOperation> (*)(const OperationSpec&);
+  STATIC_REQUIRE_FALSE(std::is_constructible_v<OperationFactory, WrongFactory>);
+  STATIC_REQUIRE(std::is_constructible_v<OperationFactory, std::shared_ptr<PointwiseConvImpl> (*)(const OperationSpec&)>);
 }
 
 TEST_CASE("copy_weights_from makes two super-networks compute the same function", "[supernet]") {

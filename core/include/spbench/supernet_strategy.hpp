@@ -5,9 +5,11 @@
 // The core asks, in this order:
 //   1. make_operation(...)  while building each super-network, once per
 //      candidate operation of every edge. Return nullptr for the core's
-//      default implementation, or a module to replace it (Linear Transformers
-//      replace skip_connect with a 1×1 convolution). The module must map
-//      [B, C_in, H, W] to [B, C_out, H/stride, W/stride].
+//      default implementation, or a model::CandidateOp to replace it (Linear
+//      Transformers replace skip_connect with a 1×1 convolution). The module
+//      must map [B, C_in, H, W] to [B, C_out, H/stride, W/stride]. The core
+//      binds every returned module to this plugin's library, so the module
+//      may outlive the strategy object and the registry.
 //   2. partition(space)     the (sub-)super-networks and the space each owns.
 //      One-shot: one network owning everything. Few-shot: the warm-up
 //      network plus one per operation of the split edge(s).
@@ -18,8 +20,8 @@
 //      the core copied weights for `warm_start_from` (never on resume of a
 //      phase already under way).
 //   5. route(arch, networks)  at evaluation: which network scores `arch`.
-// A strategy must not keep references to modules past the run; the core owns
-// the networks.
+// The core owns the networks: a strategy must not keep (shared) references to
+// their modules.
 
 #include <memory>
 #include <optional>
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "spbench/cell_architecture.hpp"
+#include "spbench/model/candidate_op.hpp"
 #include "spbench/operation.hpp"
 #include "spbench/plugin_object.hpp"
 #include "spbench/search_space.hpp"
@@ -66,7 +69,7 @@ struct TrainingPhase {
 
 class SupernetStrategy : public PluginObject {
  public:
-  virtual std::shared_ptr<torch::nn::Module> make_operation(const OperationSpec& /*spec*/) { return nullptr; }
+  virtual std::shared_ptr<model::CandidateOp> make_operation(const OperationSpec& /*spec*/) { return nullptr; }
 
   virtual std::vector<SubSupernet> partition(const SearchSpace& space) const {
     return {SubSupernet{"supernet", space, true}};

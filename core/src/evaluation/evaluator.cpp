@@ -172,6 +172,58 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
   return evaluate(archs, plan_evaluation(archs, networks_, config_));
 }
 
+namespace {
+
+// The variants' before_evaluation/after_evaluation as a pair: every variant
+// whose before_evaluation returned gets its after_evaluation, also when
+// scoring (or a later variant's before_evaluation) throws, so that weights a
+// variant swapped in (EMA) never stay in the trained network.
+class EvaluationHooks {
+ public:
+  EvaluationHooks(const std::vector<std::shared_ptr<TrainingVariant>>& variants, EvaluationContext& ctx)
+      : variants_(variants), ctx_(ctx) {
+    try {
+      for (const auto& v : variants_) {
+        v->before_evaluation(ctx_);
+        ++entered_;
+      }
+    } catch (...) {
+      // A throwing constructor runs no destructor: undo the entered ones here.
+      unwind();
+      throw;
+    }
+  }
+  EvaluationHooks(const EvaluationHooks&) = delete;
+  EvaluationHooks& operator=(const EvaluationHooks&) = delete;
+
+  // The normal end: after_evaluation in list order; an exception from one
+  // propagates, and the destructor still calls those after it.
+  void finish() {
+    while (done_ < entered_) variants_[done_++]->after_evaluation(ctx_);
+  }
+
+  // Unwinding: the remaining after_evaluation calls, their own exceptions
+  // dropped (the first one is already on its way).
+  ~EvaluationHooks() { unwind(); }
+
+ private:
+  void unwind() noexcept {
+    while (done_ < entered_) {
+      try {
+        variants_[done_++]->after_evaluation(ctx_);
+      } catch (...) {
+      }
+    }
+  }
+
+  const std::vector<std::shared_ptr<TrainingVariant>>& variants_;
+  EvaluationContext& ctx_;
+  std::size_t entered_ = 0;
+  std::size_t done_ = 0;
+};
+
+}  // namespace
+
 std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>& archs, const EvaluationPlan& plan) {
   const auto start = std::chrono::steady_clock::now();
   const int classes = impl_->num_classes;
@@ -212,7 +264,7 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
     EvaluationContext ctx;
     ctx.network = n;
     ctx.model = net.ptr().get();
-    for (auto& v : networks_.variants) v->before_evaluation(ctx);
+    EvaluationHooks hooks(networks_.variants, ctx);
 
     torch::NoGradGuard no_grad;
     net->eval();
@@ -272,7 +324,7 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
     restore();
     set_bn_training(bns, false);
     net->train(was_training);
-    for (auto& v : networks_.variants) v->after_evaluation(ctx);
+    hooks.finish();
   }
   progress.finish(fmt::format("{} architectures from {} runs", plan.architectures, runs_total));
 

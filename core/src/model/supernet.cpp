@@ -6,6 +6,7 @@
 #include <string>
 
 #include "spbench/model/operations.hpp"
+#include "spbench/plugin_registry.hpp"
 
 namespace spbench::model {
 
@@ -65,14 +66,7 @@ SupernetImpl::SupernetImpl(SupernetOptions options) : options_(std::move(options
         const OperationSpec spec{op,       channels, channels, 1, options_.bn_affine(),
                                  options_.bn_track_running_stats()};
         std::shared_ptr<CandidateOp> module;
-        if (options_.operation_factory()) {
-          if (auto custom = options_.operation_factory()(spec)) {
-            module = std::dynamic_pointer_cast<CandidateOp>(custom);
-            if (!module)
-              throw std::invalid_argument("operation factory returned a module for " + op_label(op) +
-                                          " that does not derive from spbench::model::CandidateOp");
-          }
-        }
+        if (options_.operation_factory()) module = options_.operation_factory()(spec);
         if (!module) module = make_default_operation(spec);
         cell->register_module("e" + std::to_string(e) + "_" + op_label(op), module);
         ops_[c][e][static_cast<int>(op)] = module.get();
@@ -253,6 +247,13 @@ SearchSpace single_architecture_space(const CellArch& arch) {
   SearchSpace space;
   for (int e = 0; e < kNumEdges; ++e) space = space.with_edge_fixed(e, arch.ops[e]);
   return space;
+}
+
+OperationFactory operation_factory_of(std::shared_ptr<SupernetStrategy> strategy) {
+  if (!strategy) return {};
+  return [strategy = std::move(strategy)](const OperationSpec& spec) {
+    return keep_plugin_library(strategy->make_operation(spec), strategy);
+  };
 }
 
 Supernet make_stand_alone(const CellArch& arch, const NetworkSetup& setup, OperationFactory factory) {

@@ -4,13 +4,16 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <typeinfo>
 #include <cmath>
 #include <sstream>
 
 #include "spbench/atomic_file.hpp"
 #include "spbench/checkpoint_values.hpp"
 #include "spbench/data/loader.hpp"
+#include "spbench/plugin_registry.hpp"
 #include "spbench/progress.hpp"
 #include "spbench/run_directory.hpp"
 #include "spbench/training/precision.hpp"
@@ -20,6 +23,8 @@ namespace spbench {
 namespace {
 
 constexpr const char* kCheckpointFile = "checkpoint.pt";
+// 2: plugins' names and versions recorded, variant state stored by name.
+constexpr std::int64_t kCheckpointFormat = 2;
 constexpr const char* kTrainLogFile = "train-log.jsonl";
 constexpr double kPi = 3.14159265358979323846;
 
@@ -38,6 +43,51 @@ at::Tensor cross_entropy(const at::Tensor& logits, const Batch& batch) {
   auto z = logits.to(at::kFloat);
   if (batch.soft_targets.defined()) return -(batch.soft_targets * torch::log_softmax(z, 1)).sum(1).mean();
   return torch::nll_loss(torch::log_softmax(z, 1), batch.labels);
+}
+
+// A plugin object's name and version, as the checkpoint records them. An
+// object not made by a registry (a test's own class) is named by its C++
+// type, which is stable within one build.
+std::pair<std::string, std::string> identity_of(const std::shared_ptr<const PluginObject>& object) {
+  if (const PluginOrigin* origin = plugin_origin(object)) return {origin->name, origin->version};
+  return {std::string("(class ") + typeid(*object).name() + ")", ""};
+}
+
+// "<kind> <name> <version>" per line: the sampler, the strategy, then the
+// variants in list order.
+std::string plugin_lines(const Trainer::Plugins& plugins) {
+  std::string out;
+  auto add = [&out](const char* kind, const std::shared_ptr<const PluginObject>& object) {
+    const auto [name, version] = identity_of(object);
+    out += fmt::format("{} {} {}\n", kind, name, version);
+  };
+  add("sampler", plugins.sampler);
+  add("strategy", plugins.strategy);
+  for (const auto& v : plugins.variants) add("variant", v);
+  return out;
+}
+
+// The names variant state is stored under: the variants' names, the second
+// of two objects of one unregistered class as "<name>#2" (registered
+// variants are unique in a spec).
+std::vector<std::string> variant_keys(const std::vector<std::shared_ptr<TrainingVariant>>& variants) {
+  std::vector<std::string> keys;
+  for (const auto& v : variants) {
+    const std::string name = identity_of(v).first;
+    const auto seen = std::count_if(keys.begin(), keys.end(), [&](const std::string& k) {
+      return k == name || k.rfind(name + "#", 0) == 0;
+    });
+    keys.push_back(seen == 0 ? name : fmt::format("{}#{}", name, seen + 1));
+  }
+  return keys;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
 }
 
 }  // namespace
@@ -107,8 +157,7 @@ void Trainer::message(const std::string& line) {
 
 void Trainer::build_networks() {
   const auto& net = config_.setup.network;
-  auto strategy = plugins_.strategy;
-  model::OperationFactory factory = [strategy](const OperationSpec& spec) { return strategy->make_operation(spec); };
+  const model::OperationFactory factory = model::operation_factory_of(plugins_.strategy);
   // Seeded initialisation: the same spec gives the same initial weights.
   torch::manual_seed(config_.setup.seed);
   for (const auto& sub : partition_) {
@@ -122,6 +171,7 @@ void Trainer::build_networks() {
         if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
     }
     networks_.push_back(supernet);
+    network_modules_.push_back(supernet.ptr().get());
   }
 }
 
@@ -195,6 +245,8 @@ void Trainer::run_epoch(PhaseState& state) {
   ctx.phase_epoch = state.phase_epoch;
   ctx.phase_epochs = phase.epochs;
   ctx.steps_per_epoch = state.steps_per_epoch;
+  ctx.learning_rate = scheduled_lr(state, state.phase_epoch * state.steps_per_epoch);
+  ctx.networks = &network_modules_;
   ctx.model = net.ptr().get();
   ctx.parameters = &state.parameters;
   ctx.rng = &rng_;
@@ -222,6 +274,9 @@ void Trainer::run_epoch(PhaseState& state) {
     Batch batch = state.loader->batch(data_epoch, i % batches);
     const std::int64_t step_in_phase = state.phase_epoch * state.steps_per_epoch + i;
     ctx.step = step_in_phase;
+    // The schedule's rate until the variants' learning_rate hooks adjust it
+    // below (computed again there: a hook may have written ctx).
+    ctx.learning_rate = scheduled_lr(state, step_in_phase);
     for (auto& v : plugins_.variants) v->transform_batch(batch, ctx);
 
     std::vector<Path> paths = plugins_.sampler->next_step(rng_);
@@ -291,7 +346,8 @@ void Trainer::run_epoch(PhaseState& state) {
 void Trainer::save_checkpoint(const PhaseState* state) {
   if (!run_dir_) return;
   torch::serialize::OutputArchive archive;
-  archive.write("format", scalar_i64(1));
+  archive.write("format", scalar_i64(kCheckpointFormat));
+  archive.write("plugins", string_tensor(plugin_lines(plugins_)));
   archive.write("completed_epochs", scalar_i64(completed_epochs_));
   archive.write("phase", scalar_i64(state ? state->phase : static_cast<std::int64_t>(phases_.size())));
   archive.write("phase_epoch", scalar_i64(state ? state->phase_epoch : 0));
@@ -321,11 +377,16 @@ void Trainer::save_checkpoint(const PhaseState* state) {
     plugins_.strategy->save_state(sub);
     archive.write("strategy", sub);
   }
+  // Stored in list order with their names, read back by name.
+  std::string variant_names;
+  const std::vector<std::string> keys = variant_keys(plugins_.variants);
   for (std::size_t k = 0; k < plugins_.variants.size(); ++k) {
     torch::serialize::OutputArchive sub;
     plugins_.variants[k]->save_state(sub);
     archive.write(fmt::format("variant{}", k), sub);
+    variant_names += keys[k] + "\n";
   }
+  archive.write("variant_names", string_tensor(variant_names));
   // Serialised in memory first: LibTorch's file writer reports a failed
   // write (a full disk) from its destructor, which ends the process; the
   // atomic writer reports it as an error and keeps the previous checkpoint.
@@ -347,6 +408,7 @@ bool Trainer::load_checkpoint(std::unique_ptr<PhaseState>& state) {
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: cannot read the checkpoint: {}", file.string(), e.what()));
   }
+  check_checkpoint(archive, file.string());
   completed_epochs_ = static_cast<int>(read_i64(archive, "completed_epochs"));
   const int phase = static_cast<int>(read_i64(archive, "phase"));
   const int phase_epoch = static_cast<int>(read_i64(archive, "phase_epoch"));
@@ -402,13 +464,50 @@ bool Trainer::load_checkpoint(std::unique_ptr<PhaseState>& state) {
     archive.read("strategy", sub);
     plugins_.strategy->load_state(sub);
   }
+  at::Tensor names_tensor;
+  archive.read("variant_names", names_tensor);
+  const std::vector<std::string> stored = split_lines(tensor_string(names_tensor));
+  const std::vector<std::string> keys = variant_keys(plugins_.variants);
   for (std::size_t k = 0; k < plugins_.variants.size(); ++k) {
+    const auto found = std::find(stored.begin(), stored.end(), keys[k]);
+    if (found == stored.end())  // check_checkpoint() compared the plugins already
+      throw std::runtime_error(fmt::format("{}: no state of variant '{}' in the checkpoint", file.string(), keys[k]));
     torch::serialize::InputArchive sub;
-    archive.read(fmt::format("variant{}", k), sub);
+    archive.read(fmt::format("variant{}", found - stored.begin()), sub);
     plugins_.variants[k]->load_state(sub);
   }
   message(fmt::format("resumed from {} after epoch {}/{}", file.string(), completed_epochs_, total_epochs()));
   return true;
+}
+
+void Trainer::check_checkpoint(torch::serialize::InputArchive& archive, const std::string& file) const {
+  const std::int64_t format = read_i64(archive, "format");
+  if (format != kCheckpointFormat)
+    throw std::runtime_error(fmt::format(
+        "{}: checkpoint format {}, but this spbench reads format {}: it was written by {} spbench; finish the run "
+        "with that version, or start it over (spbench run --force)",
+        file, format, kCheckpointFormat, format < kCheckpointFormat ? "an older" : "a newer"));
+  at::Tensor recorded_tensor;
+  archive.read("plugins", recorded_tensor);
+  const std::vector<std::string> recorded = split_lines(tensor_string(recorded_tensor));
+  const std::vector<std::string> current = split_lines(plugin_lines(plugins_));
+  // Compared as sets of lines: variant state is matched by name, so only the
+  // plugins and their versions must agree.
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  if (sorted(recorded) == sorted(current)) return;
+  std::string missing, added;
+  for (const auto& line : recorded)
+    if (std::find(current.begin(), current.end(), line) == current.end()) missing += "\n  " + line;
+  for (const auto& line : current)
+    if (std::find(recorded.begin(), recorded.end(), line) == recorded.end()) added += "\n  " + line;
+  throw std::runtime_error(fmt::format(
+      "{}: the checkpoint was written with other plugins (name or version) than this run uses, so its state "
+      "cannot be restored; resume with the plugins it was written with, or start the run over (spbench run "
+      "--force).\nIn the checkpoint only:{}\nIn this run only:{}",
+      file, missing.empty() ? " (none)" : missing, added.empty() ? " (none)" : added));
 }
 
 void Trainer::train(int stop_after_epochs) {
@@ -416,6 +515,7 @@ void Trainer::train(int stop_after_epochs) {
   load_checkpoint(state);
 
   TrainingContext begin_ctx;
+  begin_ctx.networks = &network_modules_;
   begin_ctx.total_epochs = total_epochs();
   begin_ctx.epoch = completed_epochs_;
   begin_ctx.rng = &rng_;

@@ -25,12 +25,7 @@ const OptionSpec kOptions[] = {
      "affine|non-affine"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<FunctionalUniformSampler>(
-      "functional-uniform", "1.0.0", "uniform over functionally distinct paths under shared weights", kOptions);
-  return &descriptor;
-}
+SPBENCH_SAMPLER(FunctionalUniformSampler, "functional-uniform", "1.0.0",
+                "uniform over functionally distinct paths under shared weights", kOptions)
 
 }  // namespace spbench::plugins::functional_uniform
-
-SPBENCH_PLUGIN(spbench::plugins::functional_uniform::entry)

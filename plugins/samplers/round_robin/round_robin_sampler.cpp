@@ -59,12 +59,7 @@ class RoundRobinSampler final : public PathSampler {
   std::size_t position_ = 0;
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<RoundRobinSampler>(
-      "round-robin", "1.0.0", "cycles through a shuffled list of all architectures, reshuffled every cycle");
-  return &descriptor;
-}
+SPBENCH_SAMPLER(RoundRobinSampler, "round-robin", "1.0.0",
+                "cycles through a shuffled list of all architectures, reshuffled every cycle")
 
 }  // namespace spbench::plugins::round_robin
-
-SPBENCH_PLUGIN(spbench::plugins::round_robin::entry)

@@ -50,13 +50,7 @@ class StrictFairSampler final : public PathSampler {
   std::array<int, kNumEdges> edge_counts_{};
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<StrictFairSampler>(
-      "strict-fair", "1.0.0",
-      "FairNAS strict fairness: each step trains one path per operation, every operation once per edge");
-  return &descriptor;
-}
+SPBENCH_SAMPLER(StrictFairSampler, "strict-fair", "1.0.0",
+                "FairNAS strict fairness: each step trains one path per operation, every operation once per edge")
 
 }  // namespace spbench::plugins::strict_fair
-
-SPBENCH_PLUGIN(spbench::plugins::strict_fair::entry)

@@ -44,12 +44,7 @@ const OptionSpec kOptions[] = {
      "independent uniform paths per optimizer step (gradients accumulated before one step)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<UniformSampler>(
-      "uniform", "1.0.0", "every edge draws its operation uniformly at random (SPOS)", kOptions);
-  return &descriptor;
-}
+SPBENCH_SAMPLER(UniformSampler, "uniform", "1.0.0",
+                "every edge draws its operation uniformly at random (SPOS)", kOptions)
 
 }  // namespace spbench::plugins::uniform_sampler
-
-SPBENCH_PLUGIN(spbench::plugins::uniform_sampler::entry)

@@ -10,12 +10,7 @@ class UniqueUniformSampler final : public ClassUniformSampler {
   explicit UniqueUniformSampler(const Options& /*options*/) : ClassUniformSampler(&isomorphism_key) {}
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<UniqueUniformSampler>(
-      "unique-uniform", "1.0.0", "uniform over NAS-Bench-201 isomorphism classes, then over their members");
-  return &descriptor;
-}
+SPBENCH_SAMPLER(UniqueUniformSampler, "unique-uniform", "1.0.0",
+                "uniform over NAS-Bench-201 isomorphism classes, then over their members")
 
 }  // namespace spbench::plugins::unique_uniform
-
-SPBENCH_PLUGIN(spbench::plugins::unique_uniform::entry)

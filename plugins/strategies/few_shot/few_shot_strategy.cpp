@@ -92,12 +92,7 @@ const OptionSpec kOptions[] = {
      "epochs each sub-super-network trains after the split (-1: the rest of training.epochs)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<FewShotStrategy>(
-      "few-shot", "1.0.0", "splits the super-network on chosen edges into warm-started sub-super-networks", kOptions);
-  return &d;
-}
+SPBENCH_STRATEGY(FewShotStrategy, "few-shot", "1.0.0",
+                 "splits the super-network on chosen edges into warm-started sub-super-networks", kOptions)
 
 }  // namespace spbench::plugins::few_shot
-
-SPBENCH_PLUGIN(spbench::plugins::few_shot::entry)

@@ -33,7 +33,7 @@ class LinearTransformersStrategy final : public SupernetStrategy {
  public:
   explicit LinearTransformersStrategy(const Options& o) : pool_(o.get_bool("pool")) {}
 
-  std::shared_ptr<torch::nn::Module> make_operation(const OperationSpec& spec) override {
+  std::shared_ptr<model::CandidateOp> make_operation(const OperationSpec& spec) override {
     const bool replace = spec.op == Op::SkipConnect || (pool_ && spec.op == Op::AvgPool3x3);
     if (!replace || spec.stride != 1 || spec.in_channels != spec.out_channels) return nullptr;
     return std::make_shared<LinearTransformOp>(spec.in_channels, spec.op == Op::AvgPool3x3);
@@ -47,13 +47,7 @@ const OptionSpec kOptions[] = {
     {"pool", OptionType::Bool, "false", "also put a 1×1 convolution after avg_pool_3x3"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<LinearTransformersStrategy>(
-      "linear-transformers", "1.0.0", "skip_connect (and optionally avg_pool_3x3) become learnable 1×1 convolutions",
-      kOptions);
-  return &d;
-}
+SPBENCH_STRATEGY(LinearTransformersStrategy, "linear-transformers", "1.0.0",
+                 "skip_connect (and optionally avg_pool_3x3) become learnable 1×1 convolutions", kOptions)
 
 }  // namespace spbench::plugins::linear_transformers
-
-SPBENCH_PLUGIN(spbench::plugins::linear_transformers::entry)

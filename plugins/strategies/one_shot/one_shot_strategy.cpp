@@ -12,12 +12,6 @@ class OneShotStrategy final : public SupernetStrategy {
   // default operations, route everything to network 0.
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<OneShotStrategy>(
-      "one-shot", "1.0.0", "one weight-sharing super-network for the whole space");
-  return &descriptor;
-}
+SPBENCH_STRATEGY(OneShotStrategy, "one-shot", "1.0.0", "one weight-sharing super-network for the whole space")
 
 }  // namespace spbench::plugins::one_shot
-
-SPBENCH_PLUGIN(spbench::plugins::one_shot::entry)

@@ -23,11 +23,7 @@ const OptionSpec kOptions[] = {
     {"track_running_stats", OptionType::Bool, "true", "keep running statistics (false: batch statistics also at evaluation)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Variant>("bn", "1.0.0", "BatchNorm options of the cell operations (affine, running statistics)", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Variant, "bn", "1.0.0",
+                "BatchNorm options of the cell operations (affine, running statistics)", kOptions)
 
 }  // namespace spbench::plugins::bn
-
-SPBENCH_PLUGIN(spbench::plugins::bn::entry)

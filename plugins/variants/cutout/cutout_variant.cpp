@@ -45,12 +45,6 @@ const OptionSpec kOptions[] = {
     {"holes", OptionType::Int, "1", "patches per image"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d =
-      make_plugin_descriptor<Cutout>("cutout", "1.0.0", "zeroes random square patches of training images", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Cutout, "cutout", "1.0.0", "zeroes random square patches of training images", kOptions)
 
 }  // namespace spbench::plugins::cutout
-
-SPBENCH_PLUGIN(spbench::plugins::cutout::entry)

@@ -23,11 +23,6 @@ const OptionSpec kOptions[] = {
     {"p", OptionType::Float, "0.1", "probability of dropping a computed edge output, per sample (training only)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Variant>("drop-path", "1.0.0", "drops cell edge outputs per sample in training", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Variant, "drop-path", "1.0.0", "drops cell edge outputs per sample in training", kOptions)
 
 }  // namespace spbench::plugins::drop_path
-
-SPBENCH_PLUGIN(spbench::plugins::drop_path::entry)

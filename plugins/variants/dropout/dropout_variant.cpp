@@ -21,11 +21,6 @@ const OptionSpec kOptions[] = {
     {"p", OptionType::Float, "0.2", "probability of zeroing a feature before the classifier (training only)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Variant>("dropout", "1.0.0", "dropout before the classifier (training only)", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Variant, "dropout", "1.0.0", "dropout before the classifier (training only)", kOptions)
 
 }  // namespace spbench::plugins::dropout
-
-SPBENCH_PLUGIN(spbench::plugins::dropout::entry)

@@ -113,12 +113,6 @@ const OptionSpec kOptions[] = {
     {"decay", OptionType::Float, "0.999", "weight of the old average at each step"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Ema>(
-      "ema", "1.0.0", "evaluates an exponential moving average of the weights", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Ema, "ema", "1.0.0", "evaluates an exponential moving average of the weights", kOptions)
 
 }  // namespace spbench::plugins::ema
-
-SPBENCH_PLUGIN(spbench::plugins::ema::entry)

@@ -51,12 +51,7 @@ const OptionSpec kOptions[] = {
      "norm|value"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor descriptor = make_plugin_descriptor<GradClip>(
-      "grad-clip", "1.0.0", "clips the gradients of each optimizer step (global norm or value)", kOptions);
-  return &descriptor;
-}
+SPBENCH_VARIANT(GradClip, "grad-clip", "1.0.0",
+                "clips the gradients of each optimizer step (global norm or value)", kOptions)
 
 }  // namespace spbench::plugins::grad_clip
-
-SPBENCH_PLUGIN(spbench::plugins::grad_clip::entry)

@@ -29,12 +29,7 @@ const OptionSpec kOptions[] = {
     {"epsilon", OptionType::Float, "0.1", "probability mass spread uniformly over all classes"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<LabelSmoothing>(
-      "label-smoothing", "1.0.0", "smooths the training targets (loss (1-e)·CE + e·uniform CE)", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(LabelSmoothing, "label-smoothing", "1.0.0",
+                "smooths the training targets (loss (1-e)·CE + e·uniform CE)", kOptions)
 
 }  // namespace spbench::plugins::label_smoothing
-
-SPBENCH_PLUGIN(spbench::plugins::label_smoothing::entry)

@@ -34,12 +34,7 @@ const OptionSpec kOptions[] = {
     {"start_factor", OptionType::Float, "0.1", "fraction of the learning rate at the first step"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<LrWarmup>(
-      "lr-warmup", "1.0.0", "linear learning-rate warm-up at the start of each training phase", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(LrWarmup, "lr-warmup", "1.0.0",
+                "linear learning-rate warm-up at the start of each training phase", kOptions)
 
 }  // namespace spbench::plugins::lr_warmup
-
-SPBENCH_PLUGIN(spbench::plugins::lr_warmup::entry)

@@ -80,12 +80,7 @@ const OptionSpec kOptions[] = {
     {"alpha", OptionType::Float, "0.2", "Beta(alpha, alpha) distribution of the blending weight"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Mixup>(
-      "mixup", "1.0.0", "blends each training batch with a shuffled copy (images and targets)", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Mixup, "mixup", "1.0.0",
+                "blends each training batch with a shuffled copy (images and targets)", kOptions)
 
 }  // namespace spbench::plugins::mixup
-
-SPBENCH_PLUGIN(spbench::plugins::mixup::entry)

@@ -21,11 +21,7 @@ const OptionSpec kOptions[] = {
     {"enabled", OptionType::Bool, "true", "every cell samples its own architecture in training"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Variant>("no-topology-sharing", "1.0.0", "cells sample their architectures independently in training", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Variant, "no-topology-sharing", "1.0.0",
+                "cells sample their architectures independently in training", kOptions)
 
 }  // namespace spbench::plugins::no_topology_sharing
-
-SPBENCH_PLUGIN(spbench::plugins::no_topology_sharing::entry)

@@ -24,11 +24,7 @@ const OptionSpec kOptions[] = {
     {"exclude_bn_and_bias", OptionType::Bool, "false", "no decay on BN scales/shifts and biases (1-D parameters)"},
 };
 
-const PluginDescriptor* entry() {
-  static const PluginDescriptor d = make_plugin_descriptor<Variant>("weight-decay", "1.0.0", "sets the weight decay and whether BN and bias parameters get it", kOptions);
-  return &d;
-}
+SPBENCH_VARIANT(Variant, "weight-decay", "1.0.0",
+                "sets the weight decay and whether BN and bias parameters get it", kOptions)
 
 }  // namespace spbench::plugins::weight_decay
-
-SPBENCH_PLUGIN(spbench::plugins::weight_decay::entry)

@@ -17,7 +17,9 @@
 //                nothing leaks from one architecture to the next.
 // Each architecture is routed with the strategy's route() to the
 // (sub-)super-network that scores it; every variant's before_evaluation /
-// after_evaluation is called around the scoring with each network.
+// after_evaluation is called around the scoring with each network, paired by
+// a guard: after_evaluation runs for every variant whose before_evaluation
+// returned, also when scoring throws.
 //
 // Sharing. Architectures that compute the same function on the same network
 // are run once (one group per functional class; the group's lowest-index
@@ -52,7 +54,9 @@
 
 namespace spbench::evaluation {
 
-// The trained networks and the plugins that score with them.
+// The trained networks and the plugins that score with them. The members may
+// be released in any order: a module a strategy made holds the strategy's
+// library itself (model::operation_factory_of).
 struct ScoringNetworks {
   std::vector<model::Supernet> networks;  // handles: share the trainer's modules
   std::vector<SubSupernet> info;          // aligned with networks

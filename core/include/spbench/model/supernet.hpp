@@ -58,8 +58,13 @@ class ResNetReductionImpl;
 
 // Consulted first for every candidate operation while a super-network is
 // built (SupernetStrategy::make_operation has this shape). Return nullptr for
-// the default module, or a module derived from CandidateOp.
-using OperationFactory = std::function<std::shared_ptr<torch::nn::Module>(const OperationSpec&)>;
+// the default module, or the CandidateOp to use.
+using OperationFactory = std::function<std::shared_ptr<CandidateOp>(const OperationSpec&)>;
+
+// The strategy's make_operation as a factory. Every module it returns is
+// bound to the strategy's library (keep_plugin_library), so that the
+// network's modules keep the code they run mapped however long they live.
+OperationFactory operation_factory_of(std::shared_ptr<SupernetStrategy> strategy);
 
 struct SupernetOptions {
   SupernetOptions() = default;

@@ -10,8 +10,10 @@
 //   paths  = sampler.next_step(rng)
 //   for each path: loss = variants.loss(CE(net(batch, path))); backward
 //            (gradients of all paths accumulate: one gradient per path)
-//   variants.before_optimizer_step; lr = variants.learning_rate(cosine(t))
+//   lr = variants.learning_rate(cosine(t)); variants.before_optimizer_step
 //   SGD step; variants.after_optimizer_step
+// (the full hook order, with on_train_begin/on_epoch_*, is in
+// training_variant.hpp and recorded by test_plugin_contract.cpp).
 // Gradients are reset to "undefined" before every step, so operations off the
 // step's paths are not moved by momentum or weight decay.
 
@@ -31,6 +33,10 @@
 #include "spbench/run_setup.hpp"
 #include "spbench/supernet_strategy.hpp"
 #include "spbench/training_variant.hpp"
+
+namespace torch::serialize {
+class InputArchive;
+}
 
 namespace spbench {
 
@@ -85,7 +91,11 @@ class Trainer {
   ~Trainer();
 
   // Trains all remaining epochs. Resumes from <run_dir>/checkpoint.pt when
-  // it exists. `stop_after_epochs` (>0) stops after that many epochs of this
+  // it exists: the checkpoint's format and the plugins' names and versions
+  // must be this run's (std::runtime_error naming the difference otherwise);
+  // then the phase under way is started again (the sampler's begin()), and
+  // only after that every plugin's load_state() runs, before
+  // on_train_begin. `stop_after_epochs` (>0) stops after that many epochs of this
   // call (used by tests to simulate an interruption).
   void train(int stop_after_epochs = 0);
 
@@ -107,6 +117,7 @@ class Trainer {
   void run_epoch(PhaseState& state);
   void save_checkpoint(const PhaseState* state);
   bool load_checkpoint(std::unique_ptr<PhaseState>& state);
+  void check_checkpoint(torch::serialize::InputArchive& archive, const std::string& file) const;
   std::unique_ptr<PhaseState> start_phase(int phase, bool fresh);
   double scheduled_lr(const PhaseState& state, std::int64_t step_in_phase) const;
   void message(const std::string& line);
@@ -119,6 +130,7 @@ class Trainer {
   std::vector<SubSupernet> partition_;
   std::vector<TrainingPhase> phases_;
   std::vector<model::Supernet> networks_;
+  std::vector<torch::nn::Module*> network_modules_;  // networks_ as the hooks see them (ctx.networks)
   std::vector<EpochRecord> history_;
   int completed_epochs_ = 0;
   std::function<void(const std::string&)> sink_;
