@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "spbench/data/load.hpp"
-#include "spbench/data/loader.hpp"
-#include "spbench/data/paths.hpp"
+#include "spbench/engine/data/load.hpp"
+#include "spbench/engine/data/loader.hpp"
+#include "spbench/engine/data/paths.hpp"
 
 namespace {
 

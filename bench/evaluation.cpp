@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "spbench/architecture_cost.hpp"
-#include "spbench/evaluation/evaluator.hpp"
-#include "spbench/model/supernet.hpp"
+#include "spbench/sdk/architecture_cost.hpp"
+#include "spbench/engine/evaluation/evaluator.hpp"
+#include "spbench/engine/model/supernet.hpp"
 
 using namespace spbench;
 using Clock = std::chrono::steady_clock;

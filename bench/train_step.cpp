@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "spbench/model/supernet.hpp"
+#include "spbench/engine/model/supernet.hpp"
 
 using namespace spbench;
 using namespace spbench::model;

@@ -1,8 +1,8 @@
 # The installed CMake package: `find_package(spbench)` gives out-of-tree
-# projects the imported target spbench::core and spbench_add_plugin().
+# projects the imported targets spbench::sdk (what a plugin links) … spbench::study and spbench_add_plugin().
 #
 #   <prefix>/bin/spbench
-#   <prefix>/lib/libspbench-core.so
+#   <prefix>/lib/libspbench-{util,sdk,analysis,engine,study}.so
 #   <prefix>/lib/spbench/plugins/spbench-<name>.so   (bundled plugins)
 #   <prefix>/include/spbench/…
 #   <prefix>/lib/cmake/spbench/{spbenchConfig,spbenchConfigVersion,spbenchTargets,SpbenchPlugin}.cmake
@@ -12,13 +12,13 @@ include(CMakePackageConfigHelpers)
 
 # The plugin API version lives in one place, the header the descriptor takes
 # it from; the package reports the same number.
-file(STRINGS ${PROJECT_SOURCE_DIR}/core/include/spbench/version.hpp spbench_version_lines
+file(STRINGS ${PROJECT_SOURCE_DIR}/core/sdk/include/spbench/sdk/version.hpp spbench_version_lines
      REGEX "kPluginApiVersion = [0-9]+|kProjectVersion = \"")
 string(REGEX MATCH "kPluginApiVersion = ([0-9]+)" _ "${spbench_version_lines}")
 set(SPBENCH_PLUGIN_API_VERSION ${CMAKE_MATCH_1})
 string(REGEX MATCH "kProjectVersion = \"([^\"]+)\"" _ "${spbench_version_lines}")
 if(NOT SPBENCH_PLUGIN_API_VERSION OR NOT CMAKE_MATCH_1 STREQUAL PROJECT_VERSION)
-  message(FATAL_ERROR "core/include/spbench/version.hpp (kProjectVersion \"${CMAKE_MATCH_1}\", "
+  message(FATAL_ERROR "core/sdk/include/spbench/sdk/version.hpp (kProjectVersion \"${CMAKE_MATCH_1}\", "
                       "kPluginApiVersion ${SPBENCH_PLUGIN_API_VERSION}) does not agree with "
                       "project(spbench VERSION ${PROJECT_VERSION}): keep them in step")
 endif()

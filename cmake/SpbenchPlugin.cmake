@@ -4,11 +4,11 @@
 #                    [NO_INSTALL])
 #
 # Builds the plugin library `spbench-<name>.so` (a MODULE: it is only ever
-# loaded at run time) against spbench::core, with hidden visibility so that
+# loaded at run time) against spbench::sdk, with hidden visibility so that
 # only the `spbench_plugin` entry point is exported (SPBENCH_PLUGIN_LIBRARY
-# tells spbench/plugin.hpp to define it). One library may hold several
+# tells spbench/sdk/plugin.hpp to define it). One library may hold several
 # plugins: one SPBENCH_SAMPLER/STRATEGY/VARIANT line each, in any of its
-# sources. Linking spbench::core
+# sources. Linking spbench::sdk
 # brings everything a plugin must be compiled with: the include path, LibTorch
 # (and its -D_GLIBCXX_USE_CXX11_ABI flag, which must match the core's) and
 # BOOST_DLL_USE_STD_FS. The plugin API version is not a build setting: the
@@ -39,13 +39,13 @@ function(spbench_add_plugin name)
   if(NOT sources)
     message(FATAL_ERROR "spbench_add_plugin(${name}): no sources")
   endif()
-  if(NOT TARGET spbench::core)
-    message(FATAL_ERROR "spbench_add_plugin(${name}): no spbench::core target; call find_package(spbench REQUIRED) first")
+  if(NOT TARGET spbench::sdk)
+    message(FATAL_ERROR "spbench_add_plugin(${name}): no spbench::sdk target; call find_package(spbench REQUIRED) first")
   endif()
 
   add_library(${name} MODULE ${sources})
-  target_link_libraries(${name} PRIVATE spbench::core)
-  # Makes spbench/plugin.hpp define the library's entry point, which returns
+  target_link_libraries(${name} PRIVATE spbench::sdk)
+  # Makes spbench/sdk/plugin.hpp define the library's entry point, which returns
   # the descriptors of every SPBENCH_SAMPLER/STRATEGY/VARIANT line in the
   # library's sources.
   target_compile_definitions(${name} PRIVATE SPBENCH_PLUGIN_LIBRARY)
@@ -62,7 +62,7 @@ function(spbench_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${output_dir}
-    # Installed plugins sit in <prefix>/lib/spbench/plugins, libspbench-core.so
+    # Installed plugins sit in <prefix>/lib/spbench/plugins, libspbench-sdk.so
     # in <prefix>/lib. When spbench loads a plugin the core is already mapped,
     # but tools that open a plugin on their own (ldd, a test) need the path.
     INSTALL_RPATH "$ORIGIN/../.."
@@ -77,7 +77,7 @@ function(spbench_add_plugin name)
   if(static_target)
     add_library(${static_target} OBJECT ${sources})
     target_compile_definitions(${static_target} PRIVATE SPBENCH_PLUGIN_STATIC)
-    target_link_libraries(${static_target} PUBLIC spbench::core)
+    target_link_libraries(${static_target} PUBLIC spbench::sdk)
   endif()
 
   if(SPBENCH_IN_TREE)

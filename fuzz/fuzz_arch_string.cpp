@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "spbench/cell_architecture.hpp"
+#include "spbench/sdk/cell_architecture.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "spbench/tables/benchmark_table.hpp"
-#include "spbench/tables/csv.hpp"
+#include "spbench/analysis/results/benchmark_table.hpp"
+#include "spbench/analysis/results/csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace spbench::tables;

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <string>
 
-#include "spbench/data/error.hpp"
-#include "spbench/data/readers.hpp"
+#include "spbench/engine/data/error.hpp"
+#include "spbench/engine/data/readers.hpp"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "spbench/tables/csv.hpp"
-#include "spbench/tables/indexed_values.hpp"
+#include "spbench/analysis/results/csv.hpp"
+#include "spbench/analysis/results/indexed_values.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace spbench::tables;

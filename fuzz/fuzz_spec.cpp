@@ -12,8 +12,8 @@
 #include <string>
 #include <unistd.h>
 
-#include "spbench/plugin_registry.hpp"
-#include "spbench/spec/spec.hpp"
+#include "spbench/engine/plugins/plugin_registry.hpp"
+#include "spbench/engine/spec/spec.hpp"
 
 namespace {
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include <spbench/architecture_cost.hpp>
-#include <spbench/cell_architecture.hpp>
-#include <spbench/datasets.hpp>
+#include <spbench/sdk/architecture_cost.hpp>
+#include <spbench/sdk/cell_architecture.hpp>
+#include <spbench/engine/data/datasets.hpp>
 
 #include "commands.hpp"
 

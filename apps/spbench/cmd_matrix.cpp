@@ -14,12 +14,12 @@
 #include <set>
 #include <thread>
 
-#include <spbench/atomic_file.hpp>
-#include <spbench/matrix/results.hpp>
-#include <spbench/progress.hpp>
-#include <spbench/run_directory.hpp>
-#include <spbench/spec/registry_catalog.hpp>
-#include <spbench/tables/ablation.hpp>
+#include <spbench/util/atomic_file.hpp>
+#include <spbench/study/matrix/results.hpp>
+#include <spbench/util/progress.hpp>
+#include <spbench/engine/runs/run_directory.hpp>
+#include <spbench/engine/spec/registry_catalog.hpp>
+#include <spbench/analysis/tables/ablation.hpp>
 
 #include "commands.hpp"
 #include "spec_loading.hpp"

@@ -6,9 +6,9 @@
 
 #include <iostream>
 
-#include <spbench/data/paths.hpp>
-#include <spbench/evaluation/study.hpp>
-#include <spbench/run_directory.hpp>
+#include <spbench/engine/data/paths.hpp>
+#include <spbench/study/study.hpp>
+#include <spbench/engine/runs/run_directory.hpp>
 
 #include "commands.hpp"
 #include "spec_loading.hpp"

@@ -7,11 +7,11 @@
 #include <csignal>
 #include <iostream>
 
-#include <spbench/data/paths.hpp>
-#include <spbench/evaluation/study.hpp>
-#include <spbench/experiment.hpp>
-#include <spbench/progress.hpp>
-#include <spbench/run_directory.hpp>
+#include <spbench/engine/data/paths.hpp>
+#include <spbench/study/study.hpp>
+#include <spbench/engine/experiment/experiment.hpp>
+#include <spbench/util/progress.hpp>
+#include <spbench/engine/runs/run_directory.hpp>
 
 #include "commands.hpp"
 #include "spec_loading.hpp"

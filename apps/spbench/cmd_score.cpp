@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include <spbench/metrics/score_predictions.hpp>
+#include <spbench/analysis/metrics/score_predictions.hpp>
 
 #include "commands.hpp"
 

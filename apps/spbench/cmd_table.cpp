@@ -5,8 +5,8 @@
 
 #include <iostream>
 
-#include <spbench/atomic_file.hpp>
-#include <spbench/tables/ablation.hpp>
+#include <spbench/util/atomic_file.hpp>
+#include <spbench/analysis/tables/ablation.hpp>
 
 #include "commands.hpp"
 

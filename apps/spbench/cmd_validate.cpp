@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include <spbench/experiment.hpp>
+#include <spbench/engine/experiment/experiment.hpp>
 
 #include "commands.hpp"
 #include "spec_loading.hpp"

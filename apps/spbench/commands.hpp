@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <spbench/plugin_registry.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
 
 namespace spbench::cli {
 

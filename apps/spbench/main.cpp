@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include <spbench/spec/diagnostic.hpp>
+#include <spbench/util/yaml/diagnostic.hpp>
 
 #include "commands.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <spbench/spec/registry_catalog.hpp>
+#include <spbench/engine/spec/registry_catalog.hpp>
 
 #include "commands.hpp"
 #include "embedded_default_spec.hpp"

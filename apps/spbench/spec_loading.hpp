@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <spbench/plugin_registry.hpp>
-#include <spbench/spec/spec.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
+#include <spbench/engine/spec/spec.hpp>
 
 namespace spbench::cli {
 

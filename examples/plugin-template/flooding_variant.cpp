@@ -3,7 +3,7 @@
 // Training Loss After Achieving Zero Training Error?"). Above b nothing
 // changes; below it the gradient's sign flips, which acts as a regulariser.
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace my_plugins::flooding {
 

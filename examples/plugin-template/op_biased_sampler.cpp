@@ -3,7 +3,7 @@
 // edge that allows it. A knob for asking how much the ranking suffers when
 // the super-network trains one operation more than the rest.
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <array>
 #include <optional>

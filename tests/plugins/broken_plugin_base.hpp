@@ -1,6 +1,6 @@
 #pragma once
 // A trivially valid sampler that the broken test plugins describe wrongly.
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::test_plugins {
 class NullSampler final : public PathSampler {

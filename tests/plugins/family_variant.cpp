@@ -1,5 +1,5 @@
 // The family's second source: its variant.
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::test_plugins::family {
 

@@ -1,5 +1,5 @@
 // A valid plugin outside the bundled folder: always the same architecture.
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::test_plugins::fixed {
 

@@ -3,10 +3,10 @@
 
 #include <ATen/ATen.h>
 
-#include <spbench/data/dataset.hpp>
-#include <spbench/option_parsing.hpp>
-#include <spbench/plugin_registry.hpp>
-#include <spbench/training/trainer.hpp>
+#include <spbench/engine/data/dataset.hpp>
+#include <spbench/sdk/option_parsing.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
+#include <spbench/engine/training/trainer.hpp>
 
 #include <map>
 #include <stdexcept>

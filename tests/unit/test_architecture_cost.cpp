@@ -5,8 +5,8 @@
 #include <string>
 
 #include "csv_table.hpp"
-#include "spbench/architecture_cost.hpp"
-#include "spbench/cell_architecture.hpp"
+#include "spbench/sdk/architecture_cost.hpp"
+#include "spbench/sdk/cell_architecture.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench;

@@ -6,9 +6,9 @@
 
 #include <cmath>
 #include <fstream>
-#include <spbench/tables/benchmark_table.hpp>
-#include <spbench/tables/csv.hpp>
-#include <spbench/tables/ground_truth.hpp>
+#include <spbench/analysis/results/benchmark_table.hpp>
+#include <spbench/analysis/results/csv.hpp>
+#include <spbench/analysis/results/ground_truth.hpp>
 #include <string>
 
 #include "test_paths.hpp"

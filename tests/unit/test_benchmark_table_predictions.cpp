@@ -5,11 +5,11 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <spbench/metrics/correlation.hpp>
-#include <spbench/metrics/score_predictions.hpp>
-#include <spbench/tables/ground_truth.hpp>
-#include <spbench/tables/joined_sample.hpp>
-#include <spbench/tables/predictions_file.hpp>
+#include <spbench/analysis/metrics/correlation.hpp>
+#include <spbench/analysis/metrics/score_predictions.hpp>
+#include <spbench/analysis/results/ground_truth.hpp>
+#include <spbench/analysis/results/joined_sample.hpp>
+#include <spbench/analysis/results/predictions_file.hpp>
 
 #include "test_paths.hpp"
 

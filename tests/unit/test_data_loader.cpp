@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <numeric>
 
-#include "spbench/data/augment.hpp"
-#include "spbench/data/error.hpp"
-#include "spbench/data/load.hpp"
-#include "spbench/data/loader.hpp"
+#include "spbench/engine/data/augment.hpp"
+#include "spbench/engine/data/error.hpp"
+#include "spbench/engine/data/load.hpp"
+#include "spbench/engine/data/loader.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench::data;

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <optional>
 
-#include "spbench/data/error.hpp"
-#include "spbench/data/paths.hpp"
-#include "spbench/data/readers.hpp"
-#include "spbench/data/writers.hpp"
+#include "spbench/engine/data/error.hpp"
+#include "spbench/engine/data/paths.hpp"
+#include "spbench/engine/data/readers.hpp"
+#include "spbench/engine/data/writers.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench::data;

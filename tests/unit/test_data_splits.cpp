@@ -8,10 +8,10 @@
 #include <numeric>
 #include <set>
 
-#include "spbench/data/error.hpp"
-#include "spbench/data/load.hpp"
-#include "spbench/data/resize.hpp"
-#include "spbench/data/selection.hpp"
+#include "spbench/engine/data/error.hpp"
+#include "spbench/engine/data/load.hpp"
+#include "spbench/engine/data/resize.hpp"
+#include "spbench/engine/data/selection.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench::data;

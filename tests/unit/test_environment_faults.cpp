@@ -16,7 +16,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "spbench/atomic_file.hpp"
+#include "spbench/util/atomic_file.hpp"
 #include "run_spbench.hpp"
 #include "test_paths.hpp"
 

@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "spbench/evaluation/evaluator.hpp"
-#include "spbench/search_space.hpp"
+#include "spbench/engine/evaluation/evaluator.hpp"
+#include "spbench/sdk/search_space.hpp"
 
 #include "tiny_training.hpp"
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <set>
 
-#include "spbench/evaluation/architecture_set.hpp"
-#include "spbench/tables/ground_truth.hpp"
+#include "spbench/engine/evaluation/architecture_set.hpp"
+#include "spbench/analysis/results/ground_truth.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench;

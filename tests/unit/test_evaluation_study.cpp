@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "spbench/evaluation/study.hpp"
-#include "spbench/tables/csv.hpp"
+#include "spbench/study/study.hpp"
+#include "spbench/analysis/results/csv.hpp"
 #include "test_paths.hpp"
 
 #include "tiny_training.hpp"

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "spbench/data/error.hpp"
-#include "spbench/data/readers.hpp"
-#include "spbench/spec/loader.hpp"
+#include "spbench/engine/data/error.hpp"
+#include "spbench/engine/data/readers.hpp"
+#include "spbench/util/yaml/loader.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;

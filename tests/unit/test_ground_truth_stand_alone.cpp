@@ -7,7 +7,7 @@
 
 #include <fstream>
 
-#include "spbench/ground_truth/stand_alone.hpp"
+#include "spbench/study/ground_truth/stand_alone.hpp"
 #include "test_paths.hpp"
 
 #include "tiny_training.hpp"

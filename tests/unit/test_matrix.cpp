@@ -12,8 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "spbench/matrix/matrix.hpp"
-#include "spbench/matrix/results.hpp"
+#include "spbench/study/matrix/matrix.hpp"
+#include "spbench/study/matrix/results.hpp"
 #include "run_spbench.hpp"
 #include "test_paths.hpp"
 

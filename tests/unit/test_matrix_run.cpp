@@ -17,7 +17,7 @@
 #include <sstream>
 #include <thread>
 
-#include "spbench/matrix/results.hpp"
+#include "spbench/study/matrix/results.hpp"
 #include "run_spbench.hpp"
 #include "test_paths.hpp"
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
-#include <spbench/metrics/correlation.hpp>
+#include <spbench/analysis/metrics/correlation.hpp>
 #include <vector>
 
 using namespace spbench::metrics;

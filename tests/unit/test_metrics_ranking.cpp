@@ -9,8 +9,8 @@
 #include <numeric>
 #include <random>
 #include <set>
-#include <spbench/metrics/correlation.hpp>
-#include <spbench/metrics/ranking_metrics.hpp>
+#include <spbench/analysis/metrics/correlation.hpp>
+#include <spbench/analysis/metrics/ranking_metrics.hpp>
 #include <vector>
 
 using namespace spbench::metrics;

@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <iostream>
-#include <spbench/metrics/reference_predictors.hpp>
-#include <spbench/tables/ground_truth.hpp>
+#include <spbench/analysis/metrics/reference_predictors.hpp>
+#include <spbench/analysis/results/ground_truth.hpp>
 
 #include "test_paths.hpp"
 

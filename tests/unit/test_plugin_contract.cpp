@@ -7,9 +7,9 @@
 
 #include <torch/torch.h>
 
-#include <spbench/evaluation/evaluator.hpp>
-#include <spbench/checkpoint_values.hpp>
-#include <spbench/run_directory.hpp>
+#include <spbench/engine/evaluation/evaluator.hpp>
+#include <spbench/sdk/checkpoint_values.hpp>
+#include <spbench/engine/runs/run_directory.hpp>
 
 #include <sstream>
 #include <string>

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <spbench/model/supernet.hpp>
-#include <spbench/plugin_registry.hpp>
+#include <spbench/engine/model/supernet.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
 #include <torch/torch.h>
 #include <string>
 

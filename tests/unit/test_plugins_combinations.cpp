@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include <spbench/option_parsing.hpp>
-#include <spbench/plugin_registry.hpp>
-#include <spbench/training/trainer.hpp>
+#include <spbench/sdk/option_parsing.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
+#include <spbench/engine/training/trainer.hpp>
 
 using namespace spbench;
 

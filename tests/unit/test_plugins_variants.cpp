@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <spbench/model/supernet.hpp>
-#include <spbench/option_parsing.hpp>
-#include <spbench/plugin_registry.hpp>
+#include <spbench/engine/model/supernet.hpp>
+#include <spbench/sdk/option_parsing.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
 
 #include "tiny_training.hpp"
 

@@ -5,9 +5,9 @@
 #include <map>
 #include <sstream>
 #include <set>
-#include <spbench/option_parsing.hpp>
-#include <spbench/plugin_registry.hpp>
-#include <spbench/testing/sampler_properties.hpp>
+#include <spbench/sdk/option_parsing.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
+#include <spbench/sdk/testing/sampler_properties.hpp>
 #include <torch/serialize/archive.h>
 
 using namespace spbench;

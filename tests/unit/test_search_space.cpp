@@ -6,10 +6,10 @@
 #include <string>
 
 #include "csv_table.hpp"
-#include "spbench/cell_architecture.hpp"
-#include "spbench/operation.hpp"
-#include "spbench/path.hpp"
-#include "spbench/search_space.hpp"
+#include "spbench/sdk/cell_architecture.hpp"
+#include "spbench/sdk/operation.hpp"
+#include "spbench/sdk/path.hpp"
+#include "spbench/sdk/search_space.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench;

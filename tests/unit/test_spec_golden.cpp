@@ -12,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "spbench/plugin_info.hpp"
-#include "spbench/spec/spec.hpp"
+#include "spbench/sdk/plugin_info.hpp"
+#include "spbench/engine/spec/spec.hpp"
 
 namespace fs = std::filesystem;
 

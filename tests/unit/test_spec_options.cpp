@@ -8,10 +8,10 @@
 #include <fstream>
 
 #include "run_spbench.hpp"
-#include "spbench/option_parsing.hpp"
-#include "spbench/plugin.hpp"
-#include "spbench/plugin_registry.hpp"
-#include "spbench/spec/spec.hpp"
+#include "spbench/sdk/option_parsing.hpp"
+#include "spbench/sdk/plugin.hpp"
+#include "spbench/engine/plugins/plugin_registry.hpp"
+#include "spbench/engine/spec/spec.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;

@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "spbench/spec/schema.hpp"
-#include "spbench/spec/spec.hpp"
+#include "spbench/engine/spec/schema.hpp"
+#include "spbench/engine/spec/spec.hpp"
 
 namespace fs = std::filesystem;
 using namespace spbench;

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <variant>
 
-#include "spbench/spec/spec.hpp"
+#include "spbench/engine/spec/spec.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;

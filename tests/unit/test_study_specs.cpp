@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include <spbench/experiment.hpp>
-#include <spbench/spec/registry_catalog.hpp>
-#include <spbench/spec/spec.hpp>
+#include <spbench/engine/experiment/experiment.hpp>
+#include <spbench/engine/spec/registry_catalog.hpp>
+#include <spbench/engine/spec/spec.hpp>
 
-#include <spbench/matrix/matrix.hpp>
+#include <spbench/study/matrix/matrix.hpp>
 
 #include <fstream>
 #include <iterator>

@@ -9,8 +9,8 @@
 #include <set>
 #include <vector>
 
-#include "spbench/model/operations.hpp"
-#include "spbench/model/supernet.hpp"
+#include "spbench/engine/model/operations.hpp"
+#include "spbench/engine/model/supernet.hpp"
 
 using namespace spbench;
 using namespace spbench::model;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "spbench/model/supernet.hpp"
+#include "spbench/engine/model/supernet.hpp"
 #include "test_paths.hpp"
 
 using namespace spbench;

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "spbench/tables/ablation.hpp"
+#include "spbench/analysis/tables/ablation.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;

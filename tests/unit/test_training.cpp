@@ -7,7 +7,7 @@
 
 #include <cmath>
 #include <fstream>
-#include <spbench/run_directory.hpp>
+#include <spbench/engine/runs/run_directory.hpp>
 
 #include "test_paths.hpp"
 #include "tiny_training.hpp"

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "spbench/datasets.hpp"
+#include "spbench/engine/data/datasets.hpp"
 #include "spbench/util/hash.hpp"
 #include "spbench/util/read_file.hpp"
 #include "spbench/util/shell_quote.hpp"

@@ -18,9 +18,9 @@
 
 #include <cmath>
 #include <map>
-#include <spbench/option_parsing.hpp>
-#include <spbench/plugin_registry.hpp>
-#include <spbench/testing/sampler_properties.hpp>
+#include <spbench/sdk/option_parsing.hpp>
+#include <spbench/engine/plugins/plugin_registry.hpp>
+#include <spbench/sdk/testing/sampler_properties.hpp>
 
 using namespace spbench;
 using spbench::testing::draw_paths;

@@ -4,7 +4,7 @@
 // members of the drawn class (which member is drawn decides which weights
 // train, so members are not collapsed to a representative).
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <functional>
 #include <map>

@@ -3,8 +3,8 @@
 // every architecture is trained equally often (up to one cycle).
 
 #include <ATen/ATen.h>
-#include <spbench/checkpoint_values.hpp>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/checkpoint_values.hpp>
+#include <spbench/sdk/plugin.hpp>
 #include <torch/serialize/archive.h>
 
 namespace spbench::plugins::round_robin {

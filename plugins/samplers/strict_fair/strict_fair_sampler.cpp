@@ -6,7 +6,7 @@
 // step. An edge allowing fewer operations (a few-shot split edge) repeats its
 // permutation; its operations then get several gradients per step.
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // every sampled cell draws its operation uniformly from the operations the
 // (sub-)space allows on that edge.
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::uniform_sampler {
 

@@ -7,7 +7,7 @@
 // sub-space only. Evaluation routes each architecture to the one
 // sub-super-network whose sub-space contains it.
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <fmt/format.h>
 

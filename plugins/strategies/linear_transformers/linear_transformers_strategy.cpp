@@ -5,8 +5,8 @@
 // also follows `avg_pool_3x3`. Only the super-network changes: stand-alone
 // networks (and their parameter counts) stay NAS-Bench-201's.
 
-#include <spbench/model/candidate_op.hpp>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/candidate_op.hpp>
+#include <spbench/sdk/plugin.hpp>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
 

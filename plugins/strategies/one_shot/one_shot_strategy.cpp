@@ -1,7 +1,7 @@
 // Strategy `one-shot`: a single super-network holds every candidate of the
 // space, trained for all epochs and scoring every architecture.
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::one_shot {
 

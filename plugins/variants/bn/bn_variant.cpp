@@ -1,6 +1,6 @@
 // Variant `bn`: BatchNorm options of the candidate operations (the usual
 // one-shot choice is affine: false, track_running_stats: false).
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::bn {
 

@@ -3,7 +3,7 @@
 // are normalised), centred uniformly in the image and clipped at its border.
 
 #include <ATen/ATen.h>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // Variant `drop-path`: each computed edge output of a cell is dropped per
 // sample with probability p in training and rescaled by 1/(1-p); evaluation
 // never drops (the super-network implements it; this sets the rate).
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::drop_path {
 

@@ -1,5 +1,5 @@
 // Variant `dropout`: dropout on the pooled features before the classifier.
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::dropout {
 

@@ -5,8 +5,8 @@
 
 #include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
-#include <spbench/checkpoint_values.hpp>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/checkpoint_values.hpp>
+#include <spbench/sdk/plugin.hpp>
 #include <torch/nn/module.h>
 #include <torch/serialize/archive.h>
 

@@ -3,7 +3,7 @@
 
 #include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <cmath>
 

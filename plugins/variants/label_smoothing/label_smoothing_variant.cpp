@@ -5,7 +5,7 @@
 // any variant that changed the targets before.
 
 #include <ATen/ATen.h>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::label_smoothing {
 

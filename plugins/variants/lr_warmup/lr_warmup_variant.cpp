@@ -2,7 +2,7 @@
 // start_factor·lr to the scheduled lr over the first `epochs` epochs of each
 // training phase (each few-shot sub-super-network warms up anew).
 
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::lr_warmup {
 

@@ -3,7 +3,7 @@
 // λ ~ Beta(α, α) drawn once per batch from the run's generator.
 
 #include <ATen/ATen.h>
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 // Variant `no-topology-sharing`: in training every cell gets its own
 // architecture (the sampler is asked for per-cell paths); evaluation still
 // puts the NAS-Bench-201 cell in every cell.
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::no_topology_sharing {
 

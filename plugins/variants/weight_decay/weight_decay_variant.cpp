@@ -1,5 +1,5 @@
 // Variant `weight-decay`: the decay value and its parameter groups.
-#include <spbench/plugin.hpp>
+#include <spbench/sdk/plugin.hpp>
 
 namespace spbench::plugins::weight_decay {
 

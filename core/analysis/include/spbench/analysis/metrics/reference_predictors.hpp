@@ -1,0 +1,34 @@
+#pragma once
+// Reference rows: predictors that need no super-network (parameter count,
+// FLOPs), scored against the truth with the same metrics, so that a
+// super-network's ranking can be read against what model size alone gives.
+
+#include <string>
+#include <vector>
+
+#include "spbench/analysis/metrics/ranking_metrics.hpp"
+#include "spbench/analysis/results/benchmark_table.hpp"
+#include "spbench/analysis/results/ground_truth.hpp"
+
+namespace spbench::metrics {
+
+// The dataset a benchmark column belongs to: its text before the first '_'
+// ("cifar10_valid_acc_12ep" → "cifar10", "imagenet16_test_acc" → "imagenet16").
+std::string dataset_of_column(const std::string& column);
+
+struct ReferenceRow {
+  std::string name;    // "params" or "flops"
+  std::string column;  // e.g. "params_cifar10_M"
+  RankingReport report;
+};
+
+// Scores `params_<dataset>_M` and `flops_<dataset>_M` of `table` as
+// predictors of `truth` (larger = predicted better). With `only` non-empty,
+// on those architectures alone (the ones a super-network scored, for a fair
+// comparison). Throws TableError when a column is missing.
+std::vector<ReferenceRow> score_reference_predictors(const tables::BenchmarkTable& table,
+                                                     const tables::GroundTruth& truth, const std::string& dataset,
+                                                     const RankingOptions& options = {},
+                                                     const std::vector<int>& only = {});
+
+}  // namespace spbench::metrics

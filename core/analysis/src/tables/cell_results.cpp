@@ -1,0 +1,167 @@
+#include "spbench/analysis/tables/cell_results.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <stdexcept>
+
+#include "spbench/util/read_file.hpp"
+
+namespace spbench::tables {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// A number at `key`: either the number itself or an estimate's "value"
+// (RankingReport's kendall_tau is {"value", "ci_low", …}). Null is absent.
+bool number_at(const json& obj, const std::string& key, double& out) {
+  if (!obj.is_object() || !obj.contains(key)) return false;
+  const json& v = obj.at(key);
+  if (v.is_number()) {
+    out = v.get<double>();
+    return true;
+  }
+  if (v.is_object() && v.contains("value") && v.at("value").is_number()) {
+    out = v.at("value").get<double>();
+    return true;
+  }
+  return false;
+}
+
+// The ranking metrics of one report (RankingReport JSON) by column key.
+void read_report(const json& report, const AblationOptions& options, std::map<std::string, double>& values,
+                 std::vector<std::pair<double, double>>* curve) {
+  double v = 0;
+  if (number_at(report, "kendall_tau", v)) values["kendall_tau"] = v;
+  if (number_at(report, "spearman_rho", v)) values["spearman_rho"] = v;
+  if (number_at(report, "pearson_r", v)) values["pearson_r"] = v;
+  if (report.contains("top_n_kendall") && report.at("top_n_kendall").is_array()) {
+    for (const auto& point : report.at("top_n_kendall")) {
+      if (!point.is_object()) continue;
+      double tau = 0;
+      const bool has_tau = number_at(point, "kendall_tau", tau);
+      double architectures = 0;
+      if (!number_at(point, "architectures", architectures) && point.contains("n") && point.at("n").is_number())
+        architectures = point.at("n").get<double>();
+      if (curve && has_tau && architectures > 0) curve->emplace_back(architectures, tau);
+      if (point.contains("n") && point.at("n").is_number() && point.at("n").get<double>() == static_cast<double>(options.top_n) &&
+          has_tau)
+        values["top_n_tau"] = tau;
+    }
+  }
+  if (report.contains("precision_at_k") && report.at("precision_at_k").is_array()) {
+    for (const auto& point : report.at("precision_at_k")) {
+      if (!point.is_object() || !point.contains("k")) continue;
+      const json& k = point.at("k");
+      const std::string label = k.is_string() ? k.get<std::string>() : k.dump();
+      if (label == options.precision_k && number_at(point, "precision", v)) values["precision_at_k"] = v;
+    }
+  }
+  if (report.contains("best_predicted") && number_at(report.at("best_predicted"), "truth", v)) values["best_truth"] = v;
+}
+
+void read_metrics(const fs::path& file, const AblationOptions& options, CellResult& cell) {
+  if (!fs::exists(file)) return;
+  json doc;
+  try {
+    doc = json::parse(util::read_text(file));
+  } catch (const json::exception& e) {
+    throw std::runtime_error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
+  }
+  // The report sits under "metrics" in a run's metrics.json; a bare
+  // RankingReport (metrics::to_json) works as well.
+  const json& report = doc.contains("metrics") && doc.at("metrics").is_object() ? doc.at("metrics") : doc;
+  read_report(report, options, cell.values, &cell.top_n_curve);
+  if (doc.contains("reference_rows") && doc.at("reference_rows").is_array()) {
+    for (const auto& row : doc.at("reference_rows")) {
+      if (!row.is_object() || !row.contains("name")) continue;
+      std::map<std::string, double> values;
+      if (row.contains("metrics")) read_report(row.at("metrics"), options, values, nullptr);
+      cell.references.emplace_back(row.at("name").get<std::string>(), std::move(values));
+    }
+  }
+}
+
+void read_train_log(const fs::path& file, CellResult& cell) {
+  std::ifstream in(file);
+  if (!in) return;
+  double seconds = 0;
+  bool any_seconds = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    json j;
+    try {
+      j = json::parse(line);
+    } catch (const json::exception&) {
+      continue;  // a torn last line of a killed run
+    }
+    double v = 0;
+    if (number_at(j, "seconds", v)) {
+      seconds += v;
+      any_seconds = true;
+    }
+    if (number_at(j, "loss", v)) cell.values["final_loss"] = v;
+  }
+  if (any_seconds) cell.values["train_seconds"] = seconds;
+}
+
+bool is_finished(const fs::path& dir) {
+  try {
+    if (!fs::exists(dir / "status.json")) return false;
+    return json::parse(util::read_text(dir / "status.json")).value("state", "") == "finished";
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
+void read_cell(CellResult& cell, const AblationOptions& options) {
+  cell.finished = is_finished(cell.dir);
+  if (!cell.finished) return;
+  read_metrics(cell.dir / "metrics.json", options, cell);
+  read_train_log(cell.dir / "train-log.jsonl", cell);
+}
+
+}  // namespace
+
+std::vector<CellResult> read_cell_results(const fs::path& results_dir, const AblationOptions& options) {
+  if (!fs::is_directory(results_dir)) throw std::runtime_error(fmt::format("{}: no such folder", results_dir.string()));
+  std::vector<CellResult> cells;
+  const fs::path index_file = results_dir / "matrix.json";
+  if (fs::exists(index_file)) {
+    try {
+      const json doc = json::parse(util::read_text(index_file));
+      for (const auto& c : doc.at("cells")) {
+        CellResult cell;
+        cell.id = c.at("id").get<std::string>();
+        cell.name = c.value("name", "");
+        cell.group = c.value("group", cell.name);
+        cell.dir = results_dir / cell.id;
+        cells.push_back(std::move(cell));
+      }
+    } catch (const json::exception& e) {
+      throw std::runtime_error(fmt::format("{}: unreadable: {}", index_file.string(), e.what()));
+    }
+  } else {
+    // Any folder of run folders makes a table too, one row per run.
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(results_dir))
+      if (entry.is_directory() && fs::exists(entry.path() / "status.json")) dirs.push_back(entry.path());
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& d : dirs) {
+      CellResult cell;
+      cell.id = cell.name = cell.group = d.filename().string();
+      cell.dir = d;
+      cells.push_back(std::move(cell));
+    }
+    if (cells.empty())
+      throw std::runtime_error(fmt::format("{}: neither a matrix.json nor run folders (with status.json)", results_dir.string()));
+  }
+  for (auto& cell : cells) read_cell(cell, options);
+  return cells;
+}
+
+}  // namespace spbench::tables

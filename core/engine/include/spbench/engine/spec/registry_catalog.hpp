@@ -1,0 +1,19 @@
+#pragma once
+// A PluginCatalog backed by a PluginRegistry. Only declarations: the spec
+// headers and the spec tests stay free of the plugin interfaces (and of
+// LibTorch's headers, whose glog CHECK macro would clash with Catch's).
+
+#include "spbench/engine/spec/spec.hpp"
+
+namespace spbench {
+
+class PluginRegistry;
+
+// The registry must outlive the catalog.
+PluginCatalog plugin_catalog(const PluginRegistry& registry);
+
+// The plugins linked into this program (SPBENCH_PLUGIN_STATIC), from a
+// registry that lives as long as the process.
+PluginCatalog builtin_plugin_catalog();
+
+}  // namespace spbench
