@@ -9,6 +9,7 @@
 #include <map>
 
 #include "spbench/data/loader.hpp"
+#include "spbench/fault_injection.hpp"
 #include "spbench/progress.hpp"
 #include "spbench/training/precision.hpp"
 
@@ -268,6 +269,7 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
       emit(*g, 100.0 * static_cast<double>(correct.item<std::int64_t>()) / images, loss_sum.item<double>() / images);
       stats_.images += impl_->valid_images + impl_->recalibration_images;
       progress.update(static_cast<std::int64_t>(++done));
+      fault_point("evaluation");  // SPBENCH_FAULT: a kill in the middle of scoring
     }
     restore();
     set_bn_training(bns, false);

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "spbench/atomic_file.hpp"
+#include "spbench/fault_injection.hpp"
 #include "spbench/progress.hpp"
 #include "spbench/run_directory.hpp"
 
@@ -371,6 +372,7 @@ LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index,
       std::cerr << fmt::format("[{}/{}] started {} ({}){}\n", next, total, c.name.empty() ? "(base)" : c.name, c.id,
                                resuming ? ", resuming from its checkpoint" : "");
       running.emplace(pid, Running{c, std::move(*lock), std::chrono::steady_clock::now()});
+      fault_point("matrix-cell");  // SPBENCH_FAULT: the matrix killed with cells running
     }
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, WNOHANG);

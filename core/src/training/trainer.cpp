@@ -11,6 +11,7 @@
 #include "spbench/atomic_file.hpp"
 #include "spbench/checkpoint_values.hpp"
 #include "spbench/data/loader.hpp"
+#include "spbench/fault_injection.hpp"
 #include "spbench/progress.hpp"
 #include "spbench/run_directory.hpp"
 #include "spbench/training/precision.hpp"
@@ -332,6 +333,7 @@ void Trainer::save_checkpoint(const PhaseState* state) {
   std::ostringstream bytes;
   archive.save_to(bytes);
   write_file_atomic(run_dir_->file(kCheckpointFile), bytes.str());
+  fault_point("checkpoint-written");  // SPBENCH_FAULT: a kill between the checkpoint and the log
   // The epoch log is rewritten from the checkpoint's own history, so the
   // two never disagree after a crash between the writes.
   run_dir_->write_text(kTrainLogFile, history);
