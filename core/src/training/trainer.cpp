@@ -178,8 +178,9 @@ double Trainer::scheduled_lr(const PhaseState& state, std::int64_t step_in_phase
   const auto& opt = config_.setup.optimizer;
   if (config_.schedule == "constant") return opt.learning_rate;
   const auto& p = phases_[static_cast<std::size_t>(state.phase)];
-  const double total = static_cast<double>(std::max<std::int64_t>(1, p.epochs * state.steps_per_epoch));
-  const double t = std::min(1.0, static_cast<double>(step_in_phase) / total);
+  // t runs from 0 at the phase's first step to 1 at its last, which so uses min_learning_rate.
+  const double last = static_cast<double>(std::max<std::int64_t>(1, p.epochs * state.steps_per_epoch - 1));
+  const double t = std::min(1.0, static_cast<double>(step_in_phase) / last);
   return opt.min_learning_rate + (opt.learning_rate - opt.min_learning_rate) * 0.5 * (1.0 + std::cos(kPi * t));
 }
 
