@@ -20,6 +20,16 @@ bool is_known_dataset(const std::string& name) {
   return name == "cifar10" || name == "cifar100" || name == "mnist" || name == "fashion-mnist";
 }
 
+ImageDataset read_part(const std::string& dataset, const std::filesystem::path& folder,
+                       bool train) {
+  if (dataset == "cifar10")
+    return train ? read_cifar10(folder, kCifar10Train) : read_cifar10(folder, {"test_batch.bin"});
+  if (dataset == "cifar100") return read_cifar100(folder, {train ? "train.bin" : "test.bin"});
+  return read_mnist_folder(folder, train ? "train" : "t10k", dataset);
+}
+
+}  // namespace
+
 std::filesystem::path dataset_folder(const DataSpec& spec, const std::filesystem::path& data_root) {
   if (!spec.root.empty()) return resolve_data_path(spec.root, data_root);
   auto folder = resolve_data_path(spec.dataset, data_root);
@@ -31,16 +41,6 @@ std::filesystem::path dataset_folder(const DataSpec& spec, const std::filesystem
     return system_fashion;
   return folder;
 }
-
-ImageDataset read_part(const std::string& dataset, const std::filesystem::path& folder,
-                       bool train) {
-  if (dataset == "cifar10")
-    return train ? read_cifar10(folder, kCifar10Train) : read_cifar10(folder, {"test_batch.bin"});
-  if (dataset == "cifar100") return read_cifar100(folder, {train ? "train.bin" : "test.bin"});
-  return read_mnist_folder(folder, train ? "train" : "t10k", dataset);
-}
-
-}  // namespace
 
 void set_standard_stats(ImageDataset& data, const std::string& dataset) {
   // The values NAS-Bench-201 and most CIFAR/MNIST code normalise with; fixed
