@@ -7,8 +7,11 @@
 #   tests/slurm/run-slurm-test.sh SPBENCH_EXE WORK_DIR
 #
 # Installs Debian's slurm-wlm and munge when missing, so that only the tests
-# pay for them. A cluster that cannot start is a failure, never a skip: the
-# backend would otherwise go untested.
+# pay for them; that and the daemons need root, so without root the test
+# reports itself skipped (the marker line CTest maps to "Skipped"). As root, a
+# cluster that cannot start is a failure, never a skip: the backend would
+# otherwise go untested. CTest runs it only with SPBENCH_TEST_LABELS=slurm or
+# all (label slurm, tests/CMakeLists.txt).
 set -euo pipefail
 
 exe=${1:?usage: run-slurm-test.sh SPBENCH_EXE WORK_DIR}
@@ -26,7 +29,10 @@ fail() {
   exit 1
 }
 
-[[ $(id -u) -eq 0 ]] || fail "must run as root: it installs packages and starts munged, slurmctld and slurmd"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "SPBENCH-TEST-SKIPPED: not root: the Slurm test installs packages and starts munged, slurmctld and slurmd as root"
+  exit 0
+fi
 
 # ---------------------------------------------------------------- packages
 missing=()

@@ -17,18 +17,21 @@ namespace spbench::test {
 struct CliResult {
   int status;          // exit status; -1 when killed by a signal
   std::string output;  // stdout and stderr, interleaved
+  int signal = 0;      // the signal that ended it (SIGKILL from SPBENCH_FAULT), 0 when it exited
 };
 
-// `args` is appended to the quoted executable path as shell words.
-inline CliResult run_spbench(const std::string& args) {
-  const std::string cmd = "'" + std::string(SPBENCH_TEST_EXE) + "' " + args + " 2>&1";
+// `args` is appended to the quoted executable path as shell words; `env`
+// (shell words such as "SPBENCH_FAULT=evaluation:3") is set for it alone.
+inline CliResult run_spbench(const std::string& args, const std::string& env = "") {
+  // exec (and env's own exec): spbench replaces the shell, so a signal that ends it is seen here.
+  const std::string cmd = "exec env " + env + " '" + std::string(SPBENCH_TEST_EXE) + "' " + args + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (pipe == nullptr) throw std::runtime_error("cannot start: " + cmd);
   std::string out;
   char buf[4096];
   while (std::fgets(buf, sizeof buf, pipe)) out += buf;
   const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, WIFSIGNALED(status) ? WTERMSIG(status) : 0};
 }
 
 // The whole file as bytes; empty when it cannot be read.

@@ -1,18 +1,15 @@
 // `spbench run` end to end: the run folder's contents, refusal to overwrite,
-// resumption after kill -9, and clear errors for bad specs.
+// resumption after kill -9 (at SPBENCH_FAULT points), and clear errors for bad specs.
 
 #include "catch.hpp"
 
 #include <nlohmann/json.hpp>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
-#include <thread>
 
 #include "run_spbench.hpp"
 #include "test_paths.hpp"
@@ -22,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using Result = spbench::test::CliResult;
-Result run(const std::string& args) { return spbench::test::run_spbench(args); }
+Result run(const std::string& args, const std::string& env = "") { return spbench::test::run_spbench(args, env); }
 std::string read(const fs::path& p) { return spbench::test::read_file(p); }
 
 // A tiny Fashion-MNIST experiment: seconds per epoch on one thread.
@@ -65,21 +62,16 @@ TEST_CASE("A run killed with SIGKILL resumes to the same result as an uninterrup
   const fs::path spec = tiny_spec(dir, 3);
   REQUIRE(run("run '" + spec.string() + "' --out '" + (dir / "whole").string() + "'").status == 0);
 
+  // Killed right after its first checkpoint, before that epoch's log line:
+  // the worst moment for the checkpoint and the log to disagree.
   const fs::path out = dir / "killed";
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::execl(SPBENCH_TEST_EXE, SPBENCH_TEST_EXE, "run", spec.c_str(), "--out", out.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  // Kill as soon as the first checkpoint exists: mid-way through epoch 2.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!fs::exists(out / "checkpoint.pt") && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  Result killed = run("run '" + spec.string() + "' --out '" + out.string() + "'",
+                      "SPBENCH_FAULT=checkpoint-written:1");
+  INFO(killed.output);
+  REQUIRE(killed.signal == SIGKILL);
+  CHECK_THAT(killed.output, Catch::Contains("SPBENCH_FAULT: killed at checkpoint-written:1"));
   REQUIRE(fs::exists(out / "checkpoint.pt"));
+  CHECK(read(out / "train-log.jsonl").empty());  // the epoch's log line was never written
   CHECK(nlohmann::json::parse(read(out / "status.json"))["state"] == "running");
 
   Result refused = run("run '" + spec.string() + "' --out '" + out.string() + "'");
@@ -98,6 +90,55 @@ TEST_CASE("A run killed with SIGKILL resumes to the same result as an uninterrup
   };
   CHECK(losses(out) == losses(dir / "whole"));
   CHECK(losses(out).size() == 3);
+}
+
+TEST_CASE("A run killed inside its evaluation resumes to the same predictions and metrics") {
+  const fs::path dir = spbench::test::scratch_dir("cli-kill-evaluation");
+  const fs::path spec = tiny_spec(dir, 2);
+  const fs::path whole = dir / "whole";
+  REQUIRE(run("run '" + spec.string() + "' --out '" + whole.string() + "'").status == 0);
+  REQUIRE(fs::exists(whole / "predictions.csv"));
+
+  const fs::path out = dir / "killed";
+  Result killed = run("run '" + spec.string() + "' --out '" + out.string() + "'", "SPBENCH_FAULT=evaluation:2");
+  INFO(killed.output);
+  REQUIRE(killed.signal == SIGKILL);
+  CHECK_THAT(killed.output, Catch::Contains("SPBENCH_FAULT: killed at evaluation:2"));
+  // Training was done; the evaluation had not written anything yet.
+  CHECK(nlohmann::json::parse(read(out / "status.json"))["state"] == "running");
+  CHECK_FALSE(fs::exists(out / "predictions.csv"));
+
+  Result resumed = run("run '" + spec.string() + "' --out '" + out.string() + "' --resume");
+  INFO(resumed.output);
+  REQUIRE(resumed.status == 0);
+  CHECK(read(out / "predictions.csv") == read(whole / "predictions.csv"));
+  auto without_times = [](const fs::path& p) {
+    nlohmann::json j = nlohmann::json::parse(read(p));
+    std::function<void(nlohmann::json&)> strip = [&](nlohmann::json& v) {
+      if (!v.is_object()) return;
+      for (auto it = v.begin(); it != v.end();) {
+        const std::string key = it.key();
+        if (key.find("time") != std::string::npos || key.find("seconds") != std::string::npos) it = v.erase(it);
+        else strip(*it++);
+      }
+    };
+    strip(j);
+    return j;
+  };
+  if (fs::exists(whole / "metrics.json")) CHECK(without_times(out / "metrics.json") == without_times(whole / "metrics.json"));
+}
+
+TEST_CASE("The run log names the folder the data files are read from") {
+  const fs::path dir = spbench::test::scratch_dir("cli-data-folder");
+  // data.root is absolute here: the files come from there, whatever the data root.
+  fs::create_directories(dir / "data-root");
+  Result r = run("run '" + tiny_spec(dir, 1).string() + "' --out '" + (dir / "run").string() + "' --data-root '" +
+                 (dir / "data-root").string() + "'");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const std::string log = read(dir / "run" / "log.txt");
+  CHECK_THAT(log, Catch::Contains("loading data: fashion-mnist (train-test) from /usr/share/datasets/fashion-mnist\n"));
+  CHECK_THAT(log, !Catch::Contains((dir / "data-root").string()));
 }
 
 TEST_CASE("A bad spec is refused before any work, with file, line and a suggestion") {

@@ -1,21 +1,17 @@
 // `spbench matrix` running real (tiny) cells locally: a failing cell does not
-// stop the others, reruns skip finished cells, a killed matrix resumes with
-// every cell finished exactly once, and a second matrix on the same results
+// stop the others, reruns skip finished cells, a killed matrix (and killed
+// cells: SPBENCH_FAULT) resumes with every cell finished exactly once, and a second matrix on the same results
 // folder is refused.
 
 #include "catch.hpp"
 
 #include <nlohmann/json.hpp>
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "spbench/study/matrix/results.hpp"
 #include "run_spbench.hpp"
@@ -44,10 +40,12 @@ fs::path tiny_matrix(const fs::path& dir, int epochs, const std::string& matrix)
   return spec;
 }
 
-// `spbench matrix SPEC --out OUT`, JOBS cells at a time, one thread each, no plots.
-Result run_matrix(const fs::path& spec, const fs::path& out, int jobs) {
-  return run("matrix '" + spec.string() + "' --jobs " + std::to_string(jobs) + " --threads 1 --no-plots --out '" +
-             out.string() + "'");
+// `spbench matrix SPEC --out OUT`, JOBS cells at a time, one thread each, no
+// plots; `env` as for run_spbench (SPBENCH_FAULT=…).
+Result run_matrix(const fs::path& spec, const fs::path& out, int jobs, const std::string& env = "") {
+  return spbench::test::run_spbench("matrix '" + spec.string() + "' --jobs " + std::to_string(jobs) +
+                                        " --threads 1 --no-plots --out '" + out.string() + "'",
+                                    env);
 }
 
 std::string state_of(const fs::path& cell_dir) {
@@ -112,35 +110,29 @@ TEST_CASE("A killed matrix resumes: every cell finishes exactly once, nothing lo
   const fs::path spec = tiny_matrix(dir, 3, "  sampler: [uniform, strict-fair]\n");
   const fs::path out = dir / "results";
 
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, STDOUT_FILENO);
-    ::dup2(null_fd, STDERR_FILENO);
-    ::execl(SPBENCH_TEST_EXE, SPBENCH_TEST_EXE, "matrix", spec.c_str(), "--jobs", "2", "--threads", "1", "--no-plots",
-            "--out", out.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  // Kill the matrix (its children die with it) once a cell has a checkpoint
-  // and so is mid-way through its epochs.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  auto any_checkpoint = [&] {
-    if (!fs::exists(out / "matrix.json")) return false;
-    for (const auto& c : matrix::read_matrix_json(out).cells)
-      if (fs::exists(out / c.id / "checkpoint.pt")) return true;
-    return false;
-  };
-  while (!any_checkpoint() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(any_checkpoint());
+  // Every cell dies right after its first checkpoint (the variable reaches
+  // the cells); the matrix itself lives on and reports them.
+  const Result cells_killed = run_matrix(spec, out, 2, "SPBENCH_FAULT=checkpoint-written:1");
+  INFO(cells_killed.output);
+  CHECK(cells_killed.status != 0);
+  CHECK_THAT(cells_killed.output, Catch::Contains("2 of 2 cells did not finish"));
   const auto index = matrix::read_matrix_json(out);
+  REQUIRE(index.cells.size() == 2);
+  for (const auto& c : index.cells) {
+    INFO(c.name);
+    CHECK(fs::exists(out / c.id / "checkpoint.pt"));
+    CHECK(state_of(out / c.id) != "finished");
+  }
+
+  // The matrix killed with both cells running (they die with it).
+  const Result matrix_killed = run_matrix(spec, out, 2, "SPBENCH_FAULT=matrix-cell:2");
+  INFO(matrix_killed.output);
+  REQUIRE(matrix_killed.signal == SIGKILL);
+  CHECK_THAT(matrix_killed.output, Catch::Contains("resuming from its checkpoint") &&
+                                       Catch::Contains("SPBENCH_FAULT: killed at matrix-cell:2"));
   int unfinished = 0;
   for (const auto& c : index.cells) unfinished += state_of(out / c.id) != "finished" ? 1 : 0;
-  CHECK(unfinished > 0);
+  CHECK(unfinished == 2);
 
   const Result again = run_matrix(spec, out, 2);
   INFO(again.output);

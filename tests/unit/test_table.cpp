@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "spbench/analysis/tables/ablation.hpp"
+#include "skip.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -160,7 +161,7 @@ TEST_CASE("A bare RankingReport as metrics.json and a folder without matrix.json
   CHECK_THROWS_WITH(read_cell_results(dir / "run-b"), Catch::Contains("neither a matrix.json nor run folders"));
 }
 
-TEST_CASE("Plots are written as PNG with gnuplot, and skipped with a warning without it") {
+TEST_CASE("Without gnuplot, plots are skipped with a warning") {
   const auto cells = read_cell_results(fixture());
   const auto t = build_ablation_table(cells, {});
   const fs::path out = spbench::test::scratch_dir("table-plots");
@@ -171,11 +172,15 @@ TEST_CASE("Plots are written as PNG with gnuplot, and skipped with a warning wit
   CHECK(skipped.written.empty());
   REQUIRE(skipped.warnings.size() == 1);
   CHECK_THAT(skipped.warnings[0], Catch::Contains("gnuplot not found"));
+}
 
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    WARN("gnuplot is not installed: the PNG half of this test is skipped (scripts/setup installs gnuplot-nox)");
-    return;
-  }
+// A CTest test of its own (test_table:needs-gnuplot), "Skipped" without gnuplot.
+TEST_CASE("Plots are written as PNG with gnuplot", "[needs-gnuplot]") {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
+    SPBENCH_SKIP("gnuplot is not installed (scripts/setup installs gnuplot-nox)");
+  const auto cells = read_cell_results(fixture());
+  const auto t = build_ablation_table(cells, {});
+  const fs::path out = spbench::test::scratch_dir("table-plots-png");
   const auto plots = write_ablation_plots(cells, t, out / "png");
   INFO((plots.warnings.empty() ? "" : plots.warnings.front()));
   CHECK(plots.warnings.empty());

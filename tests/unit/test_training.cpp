@@ -220,26 +220,177 @@ TEST_CASE("With on_nonfinite_loss skip, bad steps are skipped and counted") {
   CHECK(t.history()[2].steps == 0);
 }
 
+namespace {
+
+// Watches the steps of a run: each path's own gradient (taken from the loss
+// before the trainer back-propagates it), the gradient the optimizer then
+// sees, and the weights before and after the update.
+class GradientProbe final : public TrainingVariant {
+ public:
+  struct Step {
+    int paths = 0;                // forward passes (paths) of the step
+    int updates = 0;              // optimizer steps between before/after_optimizer_step
+    double sum_error = 0.0;       // max |accumulated - sum of the paths' gradients|
+    bool undefined_mismatch = false;  // a gradient defined in one and not the other
+    bool differs_from_last = false;   // the accumulated gradient is not just the last path's
+    double update_error = 0.0;    // max |after - (before - lr * gradient)|
+    double update_size = 0.0;     // max |lr * gradient|: what a missing or second step would be off by
+  };
+  std::vector<Step> steps;
+  int hook_errors = 0;  // hooks called out of order
+
+  at::Tensor loss(const at::Tensor& loss, const at::Tensor&, const Batch&, TrainingContext& ctx) override {
+    if (steps.empty() || in_update_) {
+      steps.emplace_back();
+      in_update_ = false;
+      sum_.assign(ctx.parameters->size(), at::Tensor());
+    }
+    // retain_graph: the trainer's backward of the same loss follows.
+    const auto grads = torch::autograd::grad({loss}, *ctx.parameters, {}, /*retain_graph=*/true,
+                                             /*create_graph=*/false, /*allow_unused=*/true);
+    last_ = grads;
+    for (std::size_t i = 0; i < grads.size(); ++i)
+      if (grads[i].defined()) sum_[i] = sum_[i].defined() ? sum_[i] + grads[i] : grads[i].clone();
+    ++steps.back().paths;
+    return loss;
+  }
+
+  void before_optimizer_step(TrainingContext& ctx) override {
+    if (steps.empty() || in_update_) {
+      ++hook_errors;
+      return;
+    }
+    Step& step = steps.back();
+    const auto& params = *ctx.parameters;
+    before_.clear();
+    grads_.clear();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const at::Tensor g = params[i].grad();
+      before_.push_back(params[i].detach().clone());
+      grads_.push_back(g.defined() ? g.detach().clone() : at::Tensor());
+      if (g.defined() != sum_[i].defined()) {
+        step.undefined_mismatch = true;
+        continue;
+      }
+      if (!g.defined()) continue;
+      // Relative to the gradient's size: summation order may differ in the last bits.
+      const double size = sum_[i].abs().max().item<double>();
+      step.sum_error = std::max(step.sum_error, (g - sum_[i]).abs().max().item<double>() / std::max(size, 1e-30));
+      if (!last_[i].defined() || !g.allclose(last_[i], 1e-4, 1e-7)) step.differs_from_last = true;
+    }
+    lr_ = ctx.learning_rate;
+    in_update_ = true;
+  }
+
+  void after_optimizer_step(TrainingContext& ctx) override {
+    if (!in_update_) {
+      ++hook_errors;
+      return;
+    }
+    Step& step = steps.back();
+    ++step.updates;
+    const auto& params = *ctx.parameters;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      // Plain SGD (no momentum, no decay): one step is w - lr * g; a
+      // parameter without a gradient does not move.
+      const at::Tensor expected = grads_[i].defined() ? before_[i] - lr_ * grads_[i] : before_[i];
+      if (grads_[i].defined()) step.update_size = std::max(step.update_size, lr_ * grads_[i].abs().max().item<double>());
+      step.update_error = std::max(step.update_error, (params[i].detach() - expected).abs().max().item<double>());
+    }
+  }
+
+ private:
+  bool in_update_ = false;
+  std::vector<at::Tensor> sum_, last_, before_, grads_;
+  double lr_ = 0.0;
+};
+
+}  // namespace
+
 TEST_CASE("The strict-fair sampler's paths accumulate gradients before one step") {
   PluginRegistry registry;
-  Trainer t(tiny_config(1, 2), plugins(registry, "strict-fair"), tiny_dataset(), nullptr);
+  auto config = tiny_config(1, 2);
+  // Plain SGD at a constant rate, so that one step's effect on the weights
+  // is exactly -lr * gradient at every step.
+  config.schedule = "constant";
+  config.setup.optimizer.learning_rate = 0.05;
+  config.setup.optimizer.momentum = 0.0;
+  config.setup.optimizer.nesterov = false;
+  config.setup.optimizer.weight_decay = 0.0;
+  auto p = plugins(registry, "strict-fair");
+  auto probe = std::make_shared<GradientProbe>();
+  p.variants.push_back(probe);
+  Trainer t(config, p, tiny_dataset(), nullptr);
   t.set_message_sink([](const std::string&) {});
   t.train();
   REQUIRE(t.history().size() == 1);
   CHECK(t.history()[0].steps == 2);
-  // Five paths per step, each a forward/backward pass over the batch of 16.
-  CHECK(t.history()[0].images_per_second * t.history()[0].seconds == Approx(2 * 5 * 16).epsilon(1e-6));
+  CHECK(probe->hook_errors == 0);
+  REQUIRE(probe->steps.size() == 2);
+  for (const auto& step : probe->steps) {
+    // Five paths (one per operation) go into one step.
+    CHECK(step.paths == 5);
+    // The step's gradient is the sum of the five paths' gradients...
+    CHECK_FALSE(step.undefined_mismatch);
+    CHECK(step.sum_error < 1e-5);
+    CHECK(step.differs_from_last);  // (and so not the last path's alone)
+    // ...and exactly one optimizer step is made with it.
+    CHECK(step.updates == 1);
+    CHECK(step.update_error < 1e-6);
+    CHECK(step.update_size > 1e-4);  // (large enough for the check above to see a wrong step)
+  }
 }
 
-TEST_CASE("The cosine schedule ends at the minimum learning rate") {
+TEST_CASE("The cosine schedule steps towards the minimum learning rate as PyTorch's CosineAnnealingLR with T_max = the phase's steps") {
+  // Step s of a phase of N steps uses min + (lr - min) (1 + cos(pi s / N)) / 2, so the last step (s = N - 1) is one
+  // step short of the minimum, which the schedule reaches after the phase (PyTorch's CosineAnnealingLR stepped per
+  // batch with T_max = N behaves the same).
   PluginRegistry registry;
-  auto config = tiny_config(2, 4);
-  config.setup.optimizer.learning_rate = 0.1;
-  config.setup.optimizer.min_learning_rate = 0.001;
-  Trainer t(config, plugins(registry), tiny_dataset(), nullptr);
-  t.set_message_sink([](const std::string&) {});
-  t.train();
-  // The last of 8 steps uses t = 7/8 of the cosine.
-  const double expected = 0.001 + (0.1 - 0.001) * 0.5 * (1 + std::cos(3.14159265358979323846 * 7.0 / 8.0));
-  CHECK(t.history().back().learning_rate == Approx(expected));
+  const double pi = std::acos(-1.0);
+  const auto last_rate = [&](double lr, double min, double steps) {
+    return min + (lr - min) * 0.5 * (1.0 + std::cos(pi * (steps - 1.0) / steps));
+  };
+  SECTION("one phase") {
+    auto config = tiny_config(2, 4);
+    config.setup.optimizer.learning_rate = 0.1;
+    config.setup.optimizer.min_learning_rate = 0.001;
+    Trainer t(config, plugins(registry), tiny_dataset(), nullptr);
+    t.set_message_sink([](const std::string&) {});
+    t.train();
+    REQUIRE(t.history().size() == 2);
+    // Each epoch's record holds the rate of its last step: steps 3 and 7 of 8.
+    CHECK(t.history()[0].learning_rate == Approx(0.001 + 0.099 * 0.5 * (1.0 + std::cos(pi * 3.0 / 8.0))).epsilon(1e-12));
+    CHECK(t.history()[1].learning_rate == Approx(last_rate(0.1, 0.001, 8.0)).epsilon(1e-12));
+    CHECK(t.history()[1].learning_rate > 0.001);
+    CHECK(t.history()[1].learning_rate < 0.001 + 0.099 * 0.05);
+  }
+  SECTION("few-shot: each phase has its own schedule towards the minimum") {
+    auto config = tiny_config(4, 2);
+    config.setup.optimizer.learning_rate = 0.1;
+    config.setup.optimizer.min_learning_rate = 0.002;
+    Trainer::Plugins p = plugins(registry, "uniform", "few-shot");
+    p.strategy = make_plugin<SupernetStrategy>(registry, PluginKind::Strategy, "few-shot",
+                                               {{"epochs_before_split", "2"}, {"epochs_per_subnetwork", "1"}});
+    Trainer t(config, p, tiny_dataset(), nullptr);
+    t.set_message_sink([](const std::string&) {});
+    t.train();
+    REQUIRE(t.history().size() == 7);
+    // The warm-up phase: 2 epochs of 2 steps; each child: 1 epoch of 2 steps, its own schedule from the top.
+    CHECK(t.history()[0].learning_rate == Approx(0.002 + 0.098 * 0.5 * (1.0 + std::cos(pi * 1.0 / 4.0))).epsilon(1e-12));
+    CHECK(t.history()[1].learning_rate == Approx(last_rate(0.1, 0.002, 4.0)).epsilon(1e-12));
+    for (std::size_t i = 2; i < t.history().size(); ++i) {
+      INFO("epoch " << i);
+      CHECK(t.history()[i].learning_rate == Approx(last_rate(0.1, 0.002, 2.0)).epsilon(1e-12));
+    }
+  }
+  SECTION("constant: the one rate is its own minimum") {
+    auto config = tiny_config(2, 2);
+    config.schedule = "constant";
+    config.setup.optimizer.learning_rate = 0.03;
+    config.setup.optimizer.min_learning_rate = 0.001;
+    Trainer t(config, plugins(registry), tiny_dataset(), nullptr);
+    t.set_message_sink([](const std::string&) {});
+    t.train();
+    CHECK(t.history().back().learning_rate == 0.03);
+  }
 }

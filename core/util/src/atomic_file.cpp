@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "spbench/util/fault_injection.hpp"
+
 namespace spbench {
 
 namespace fs = std::filesystem;
@@ -37,6 +39,7 @@ fs::path temporary_for(const fs::path& path) {
 }
 
 void commit(const fs::path& tmp, const fs::path& path) {
+  fault_point("atomic-write");  // SPBENCH_FAULT: a kill with the temporary complete, not yet renamed
   fsync_path(tmp, false);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int saved = errno;

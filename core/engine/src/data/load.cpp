@@ -22,6 +22,16 @@ bool is_known_dataset(const std::string& name) {
   return d && d->readable;
 }
 
+ImageDataset read_part(const std::string& dataset, const std::filesystem::path& folder,
+                       bool train) {
+  if (dataset == "cifar10")
+    return train ? read_cifar10(folder, kCifar10Train) : read_cifar10(folder, {"test_batch.bin"});
+  if (dataset == "cifar100") return read_cifar100(folder, {train ? "train.bin" : "test.bin"});
+  return read_mnist_folder(folder, train ? "train" : "t10k", dataset);
+}
+
+}  // namespace
+
 std::filesystem::path dataset_folder(const DataSpec& spec, const std::filesystem::path& data_root) {
   if (!spec.root.empty()) return resolve_data_path(spec.root, data_root);
   auto folder = resolve_data_path(spec.dataset, data_root);
@@ -33,16 +43,6 @@ std::filesystem::path dataset_folder(const DataSpec& spec, const std::filesystem
     return system_fashion;
   return folder;
 }
-
-ImageDataset read_part(const std::string& dataset, const std::filesystem::path& folder,
-                       bool train) {
-  if (dataset == "cifar10")
-    return train ? read_cifar10(folder, kCifar10Train) : read_cifar10(folder, {"test_batch.bin"});
-  if (dataset == "cifar100") return read_cifar100(folder, {train ? "train.bin" : "test.bin"});
-  return read_mnist_folder(folder, train ? "train" : "t10k", dataset);
-}
-
-}  // namespace
 
 void set_standard_stats(ImageDataset& data, const std::string& dataset) {
   // Fixed constants (spbench/engine/data/datasets.hpp) keep normalisation identical

@@ -11,6 +11,7 @@
 #include "spbench/engine/data/loader.hpp"
 #include "spbench/util/progress.hpp"
 #include "spbench/engine/training/precision.hpp"
+#include "spbench/util/fault_injection.hpp"
 
 namespace spbench::evaluation {
 
@@ -320,6 +321,7 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
       emit(*g, 100.0 * static_cast<double>(correct.item<std::int64_t>()) / images, loss_sum.item<double>() / images);
       stats_.images += impl_->valid_images + impl_->recalibration_images;
       progress.update(static_cast<std::int64_t>(++done));
+      fault_point("evaluation");  // SPBENCH_FAULT: a kill in the middle of scoring
     }
     restore();
     set_bn_training(bns, false);

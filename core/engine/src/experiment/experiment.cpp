@@ -106,8 +106,10 @@ std::unique_ptr<Trainer> train_experiment(const ExperimentSpec& spec, const Plug
     if (options.sink) options.sink(line); else std::fprintf(stderr, "%s\n", line.c_str());
     run_dir.log(line);
   };
-  say(fmt::format("loading data: {} ({}) from {}", setting_name(spec.data.dataset), spec.data.split, options.data_root.string()));
-  data::DataSplits splits = data::load_data(data_spec_of(spec), options.data_root);
+  const data::DataSpec data_spec = data_spec_of(spec);
+  say(fmt::format("loading data: {} ({}) from {}", setting_name(spec.data.dataset), spec.data.split,
+                  data::dataset_folder(data_spec, options.data_root).string()));
+  data::DataSplits splits = data::load_data(data_spec, options.data_root);
   say(fmt::format("data: {} training images, {} validation images, {}x{}x{}", splits.train.size(), splits.valid.size(),
                   splits.train.channels(), splits.train.height(), splits.train.width()));
   TrainerConfig config = trainer_config_of(spec, prepared.setup, device);

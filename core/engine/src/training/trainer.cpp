@@ -17,6 +17,7 @@
 #include "spbench/util/progress.hpp"
 #include "spbench/engine/runs/run_directory.hpp"
 #include "spbench/engine/training/precision.hpp"
+#include "spbench/util/fault_injection.hpp"
 
 namespace spbench {
 
@@ -393,6 +394,7 @@ void Trainer::save_checkpoint(const PhaseState* state) {
   std::ostringstream bytes;
   archive.save_to(bytes);
   write_file_atomic(run_dir_->file(kCheckpointFile), bytes.str());
+  fault_point("checkpoint-written");  // SPBENCH_FAULT: a kill between the checkpoint and the log
   // The epoch log is rewritten from the checkpoint's own history, so the
   // two never disagree after a crash between the writes.
   run_dir_->write_text(kTrainLogFile, history);

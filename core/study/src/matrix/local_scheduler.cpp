@@ -1,3 +1,4 @@
+#include "spbench/util/fault_injection.hpp"
 #include "spbench/study/matrix/local_scheduler.hpp"
 
 #include <sys/wait.h>
@@ -81,6 +82,7 @@ LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index,
       std::cerr << fmt::format("[{}/{}] started {} ({}){}\n", next, total, c.name.empty() ? "(base)" : c.name, c.id,
                                resuming ? ", resuming from its checkpoint" : "");
       running.emplace(pid, Running{c, slot, std::move(*lock), std::chrono::steady_clock::now()});
+      fault_point("matrix-cell");  // SPBENCH_FAULT: the matrix killed with cells running
     }
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, WNOHANG);

@@ -46,6 +46,12 @@ struct DataSplits {
 // resizing cheap). Throws DataError for unknown names, bad sizes and bad files.
 DataSplits load_data(const DataSpec& spec, const std::filesystem::path& data_root);
 
+// The folder load_data reads the files from: spec.root against the data
+// root, or the data set's name below it (the Debian package's
+// /usr/share/datasets/fashion-mnist when that is absent), so that logs name
+// where the data really comes from.
+std::filesystem::path dataset_folder(const DataSpec& spec, const std::filesystem::path& data_root);
+
 // The customary per-channel mean/std ([0, 1] scale) of a known data set.
 void set_standard_stats(ImageDataset& data, const std::string& dataset);
 
