@@ -18,7 +18,7 @@ StudyReferenceRows study_reference_rows(const ExperimentSpec& spec, const std::f
                                         const std::vector<double>& truth, const std::vector<int>& ids,
                                         const metrics::RankingOptions& options) {
   StudyReferenceRows out;
-  const std::string& source = spec.ground_truth.source;
+  const GroundTruthSource source = spec.ground_truth.source;
   if (source == GroundTruthSource::Csv) {
     try {
       const auto bench = tables::BenchmarkTable::read(resolve_data_path(spec.ground_truth.file, data_root));
