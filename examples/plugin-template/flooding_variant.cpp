@@ -12,7 +12,6 @@ using namespace spbench;
 class Flooding final : public TrainingVariant {
  public:
   explicit Flooding(const Options& options) : level_(options.get_float("level")) {
-    if (!(level_ >= 0.0)) throw OptionError("level", "level must be at least 0");
   }
 
   // A variant overrides only the hooks it needs; all others do nothing.
@@ -26,7 +25,7 @@ class Flooding final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"level", OptionType::Float, "0.05", "the flood level b: the loss is kept around it instead of below"},
+    {"level", OptionType::Float, "0.05", "the flood level b: the loss is kept around it instead of below", nullptr, ">= 0"},
 };
 
 SPBENCH_VARIANT(Flooding, "flooding", "0.1.0",

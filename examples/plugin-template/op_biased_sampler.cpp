@@ -31,7 +31,6 @@ class OpBiasedSampler final : public PathSampler {
   // (`spbench validate` shows it at the option's spec line).
   explicit OpBiasedSampler(const Options& options)
       : favour_(favoured_op(options.get_string("favour"))), weight_(options.get_float("weight")) {
-    if (!(weight_ > 0.0)) throw OptionError("weight", "weight must be positive");
   }
 
   // Checks that need the rest of the spec: favouring an operation the search
@@ -93,7 +92,7 @@ class OpBiasedSampler final : public PathSampler {
 const OptionSpec kOptions[] = {
     {"favour", OptionType::String, "nor_conv_3x3", "the operation drawn more often",
      "none|skip_connect|nor_conv_1x1|nor_conv_3x3|avg_pool_3x3"},
-    {"weight", OptionType::Float, "2.0", "how many times as likely as each other operation (> 0; 1 = uniform)"},
+    {"weight", OptionType::Float, "2.0", "how many times as likely as each other operation (> 0; 1 = uniform)", nullptr, "> 0"},
 };
 
 // The registration line: class, name (what specs write), the plugin's own

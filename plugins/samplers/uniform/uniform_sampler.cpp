@@ -9,7 +9,6 @@ namespace spbench::plugins::uniform_sampler {
 class UniformSampler final : public PathSampler {
  public:
   explicit UniformSampler(const Options& options) : paths_per_step_(options.get_int("paths_per_step")) {
-    if (paths_per_step_ < 1) throw OptionError("paths_per_step", "paths_per_step must be at least 1");
   }
 
   void begin(const SearchSpace& space, int cells) override {
@@ -41,7 +40,7 @@ class UniformSampler final : public PathSampler {
 
 const OptionSpec kOptions[] = {
     {"paths_per_step", OptionType::Int, "1",
-     "independent uniform paths per optimizer step (gradients accumulated before one step)"},
+     "independent uniform paths per optimizer step (gradients accumulated before one step)", nullptr, ">= 1"},
 };
 
 SPBENCH_SAMPLER(UniformSampler, "uniform", "1.0.0",

@@ -29,7 +29,6 @@ class FewShotStrategy final : public SupernetStrategy {
                                                      "1→2, 0→3, 1→3, 2→3)", e));
       if (!seen.insert(e).second) throw OptionError("split_edges", fmt::format("split edge {} is named twice", e));
     }
-    if (before_ < -1) throw OptionError("epochs_before_split", "epochs_before_split must be >= 0 (or -1: half)");
     if (per_child_ < -1 || per_child_ == 0)
       throw OptionError("epochs_per_subnetwork", "epochs_per_subnetwork must be >= 1 (or -1: the rest)");
   }
@@ -87,7 +86,7 @@ class FewShotStrategy final : public SupernetStrategy {
 const OptionSpec kOptions[] = {
     {"split_edges", OptionType::IntList, "[0]",
      "edges to split on (0: 0→1, 1: 0→2, 2: 1→2, 3: 0→3, 4: 1→3, 5: 2→3); one sub-super-network per operation combination"},
-    {"epochs_before_split", OptionType::Int, "-1", "epochs of one-shot training before the split (-1: half of training.epochs)"},
+    {"epochs_before_split", OptionType::Int, "-1", "epochs of one-shot training before the split (-1: half of training.epochs)", nullptr, ">= -1"},
     {"epochs_per_subnetwork", OptionType::Int, "-1",
      "epochs each sub-super-network trains after the split (-1: the rest of training.epochs)"},
 };

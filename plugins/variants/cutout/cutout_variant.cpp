@@ -12,8 +12,6 @@ namespace spbench::plugins::cutout {
 class Cutout final : public TrainingVariant {
  public:
   explicit Cutout(const Options& o) : length_(o.get_int("length")), holes_(o.get_int("holes")) {
-    if (length_ < 1) throw OptionError("length", "length must be at least 1 pixel");
-    if (holes_ < 1) throw OptionError("holes", "holes must be at least 1");
   }
 
   void transform_batch(Batch& batch, TrainingContext& ctx) override {
@@ -41,8 +39,8 @@ class Cutout final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"length", OptionType::Int, "16", "side of each square patch in pixels (16 for 32x32 CIFAR)"},
-    {"holes", OptionType::Int, "1", "patches per image"},
+    {"length", OptionType::Int, "16", "side of each square patch in pixels (16 for 32x32 CIFAR)", nullptr, ">= 1"},
+    {"holes", OptionType::Int, "1", "patches per image", nullptr, ">= 1"},
 };
 
 SPBENCH_VARIANT(Cutout, "cutout", "1.0.0", "zeroes random square patches of training images", kOptions)

@@ -8,7 +8,6 @@ namespace spbench::plugins::drop_path {
 class Variant final : public TrainingVariant {
  public:
   explicit Variant(const Options& o) : p_(o.get_float("p")) {
-    if (!(p_ >= 0.0 && p_ < 1.0)) throw OptionError("p", "p must be in [0, 1)");
   }
 
   void configure(RunSetup& setup) override {
@@ -20,7 +19,7 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"p", OptionType::Float, "0.1", "probability of dropping a computed edge output, per sample (training only)"},
+    {"p", OptionType::Float, "0.1", "probability of dropping a computed edge output, per sample (training only)", nullptr, "[0, 1)"},
 };
 
 SPBENCH_VARIANT(Variant, "drop-path", "1.0.0", "drops cell edge outputs per sample in training", kOptions)

@@ -6,7 +6,6 @@ namespace spbench::plugins::dropout {
 class Variant final : public TrainingVariant {
  public:
   explicit Variant(const Options& o) : p_(o.get_float("p")) {
-    if (!(p_ >= 0.0 && p_ < 1.0)) throw OptionError("p", "p must be in [0, 1)");
   }
 
   void configure(RunSetup& setup) override {
@@ -18,7 +17,7 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"p", OptionType::Float, "0.2", "probability of zeroing a feature before the classifier (training only)"},
+    {"p", OptionType::Float, "0.2", "probability of zeroing a feature before the classifier (training only)", nullptr, "[0, 1)"},
 };
 
 SPBENCH_VARIANT(Variant, "dropout", "1.0.0", "dropout before the classifier (training only)", kOptions)

@@ -19,7 +19,6 @@ namespace spbench::plugins::ema {
 class Ema final : public TrainingVariant {
  public:
   explicit Ema(const Options& o) : decay_(o.get_float("decay")) {
-    if (!(decay_ >= 0.0 && decay_ < 1.0)) throw OptionError("decay", "decay must be in [0, 1)");
   }
 
   void after_optimizer_step(TrainingContext& ctx) override {
@@ -110,7 +109,7 @@ class Ema final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"decay", OptionType::Float, "0.999", "weight of the old average at each step"},
+    {"decay", OptionType::Float, "0.999", "weight of the old average at each step", nullptr, "[0, 1)"},
 };
 
 SPBENCH_VARIANT(Ema, "ema", "1.0.0", "evaluates an exponential moving average of the weights", kOptions)

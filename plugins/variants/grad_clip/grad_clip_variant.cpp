@@ -15,7 +15,6 @@ class GradClip final : public TrainingVariant {
       : max_norm_(options.get_float("max_norm")), mode_(options.get_string("mode")) {
     // `mode` is one of the schema's choices: the registry checks them before
     // any constructor runs, for options built in code as for specs.
-    if (!(max_norm_ > 0.0)) throw OptionError("max_norm", "max_norm must be positive");
   }
 
   void before_optimizer_step(TrainingContext& ctx) override {
@@ -46,7 +45,7 @@ class GradClip final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"max_norm", OptionType::Float, "5.0", "bound on the global gradient L2 norm (or on each value in value mode)"},
+    {"max_norm", OptionType::Float, "5.0", "bound on the global gradient L2 norm (or on each value in value mode)", nullptr, "> 0"},
     {"mode", OptionType::String, "norm", "norm: rescale by the global L2 norm; value: clamp each gradient value",
      "norm|value"},
 };

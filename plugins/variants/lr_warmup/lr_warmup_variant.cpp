@@ -9,8 +9,6 @@ namespace spbench::plugins::lr_warmup {
 class LrWarmup final : public TrainingVariant {
  public:
   explicit LrWarmup(const Options& o) : epochs_(o.get_float("epochs")), start_(o.get_float("start_factor")) {
-    if (!(epochs_ > 0.0)) throw OptionError("epochs", "epochs must be positive");
-    if (!(start_ >= 0.0 && start_ <= 1.0)) throw OptionError("start_factor", "start_factor must be in [0, 1]");
   }
 
   double learning_rate(double lr, const TrainingContext& ctx) override {
@@ -30,8 +28,8 @@ class LrWarmup final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"epochs", OptionType::Float, "1", "length of the warm-up in epochs (fractions allowed)"},
-    {"start_factor", OptionType::Float, "0.1", "fraction of the learning rate at the first step"},
+    {"epochs", OptionType::Float, "1", "length of the warm-up in epochs (fractions allowed)", nullptr, "> 0"},
+    {"start_factor", OptionType::Float, "0.1", "fraction of the learning rate at the first step", nullptr, "[0, 1]"},
 };
 
 SPBENCH_VARIANT(LrWarmup, "lr-warmup", "1.0.0",

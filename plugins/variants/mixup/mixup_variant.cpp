@@ -46,7 +46,6 @@ double gamma(Rng& rng, double shape) {
 class Mixup final : public TrainingVariant {
  public:
   explicit Mixup(const Options& o) : alpha_(o.get_float("alpha")) {
-    if (!(alpha_ > 0.0)) throw OptionError("alpha", "alpha must be positive");
   }
 
   void configure(RunSetup& setup) override { classes_ = setup.network.num_classes; }
@@ -77,7 +76,7 @@ class Mixup final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"alpha", OptionType::Float, "0.2", "Beta(alpha, alpha) distribution of the blending weight"},
+    {"alpha", OptionType::Float, "0.2", "Beta(alpha, alpha) distribution of the blending weight", nullptr, "> 0"},
 };
 
 SPBENCH_VARIANT(Mixup, "mixup", "1.0.0",

@@ -6,7 +6,6 @@ namespace spbench::plugins::weight_decay {
 class Variant final : public TrainingVariant {
  public:
   explicit Variant(const Options& o) : value_(o.get_float("value")), exclude_(o.get_bool("exclude_bn_and_bias")) {
-    if (!(value_ >= 0.0)) throw OptionError("value", "value must be non-negative");
   }
 
   void configure(RunSetup& setup) override {
@@ -20,7 +19,7 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"value", OptionType::Float, "0.0005", "L2 weight decay of SGD"},
+    {"value", OptionType::Float, "0.0005", "L2 weight decay of SGD", nullptr, ">= 0"},
     {"exclude_bn_and_bias", OptionType::Bool, "false", "no decay on BN scales/shifts and biases (1-D parameters)"},
 };
 
