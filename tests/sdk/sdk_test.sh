@@ -79,7 +79,7 @@ status=0
 out=$("$spbench" run "$project/example.yaml" --out "$work/run-refused" --set sampler.options.weight=0 2>&1) ||
   status=$?
 [ "$status" -eq 2 ] || { echo "$out"; fail "weight 0: exit status $status, expected 2"; }
-expect "$out" "--set sampler.options.weight=0: error: sampler.options.weight: sampler 'op-biased': option 'weight': weight must be a number > 0" "refused option"
+expect "$out" "--set sampler.options.weight=0: error: sampler.options.weight: expected a number > 0, got '0'" "refused option"
 
 step "spbench run, a few steps, with SPBENCH_PLUGIN_PATH and the spec's plugin_paths naming the same folder"
 # The same library reached both ways is loaded once, not refused as a duplicate.

@@ -167,18 +167,27 @@ TEST_CASE("an unknown plugin option fails at validate, with a did-you-mean", "[s
 
 TEST_CASE("a plugin's option error is a spec error at the option's own line, exit status 2", "[spec][options][cli]") {
   const fs::path dir = test::scratch_dir("spec-option-errors");
-  // The constructor refuses epsilon (line 4); the schema cannot say why.
+  // The constructor refuses epochs_per_subnetwork = 0 (line 4): no range can say ">= 1 or -1".
   std::ofstream(dir / "eps.yaml") << "name: eps\n"
-                                     "variants:\n"
-                                     "  - name: label-smoothing\n"
-                                     "    options: {epsilon: 1.5}\n";
+                                     "strategy:\n"
+                                     "  name: few-shot\n"
+                                     "  options: {epochs_per_subnetwork: 0}\n";
   const test::CliResult r = test::run_spbench("validate '" + (dir / "eps.yaml").string() + "'");
   INFO(r.output);
   CHECK(r.status == 2);
-  CHECK_THAT(r.output, Catch::Contains("eps.yaml:4:24: error: variants[0].options.epsilon: variant "
-                                       "'label-smoothing': option 'epsilon': "));
+  CHECK_THAT(r.output, Catch::Contains("eps.yaml:4:36: error: strategy.options.epochs_per_subnetwork: strategy "
+                                       "'few-shot': option 'epochs_per_subnetwork': "));
   CHECK_THAT(r.output, !Catch::Contains("error: error"));
   CHECK(r.output.rfind("error:", 0) != 0);
+
+  // A declared range ("[0, 1)") is checked by the schema: same place, same form, same status.
+  std::ofstream(dir / "range.yaml") << "variants:\n"
+                                       "  - name: label-smoothing\n"
+                                       "    options: {epsilon: 1.5}\n";
+  const test::CliResult g = test::run_spbench("validate '" + (dir / "range.yaml").string() + "'");
+  INFO(g.output);
+  CHECK(g.status == 2);
+  CHECK_THAT(g.output, Catch::Contains("range.yaml:3:24: error: variants[0].options.epsilon: expected a number in [0, 1), got '1.5'"));
 
   // A check against the run setup (validate()) is reported the same way.
   std::ofstream(dir / "split.yaml") << "search_space: {ops: [nor_conv_3x3]}\n"

@@ -34,15 +34,6 @@ struct PluginRegistry::Entry {
 
 namespace {
 
-std::mutex& static_mutex() {
-  static std::mutex m;
-  return m;
-}
-std::vector<const PluginDescriptor*>& static_list() {
-  static std::vector<const PluginDescriptor*> list;
-  return list;
-}
-
 std::vector<std::string> split_choices(const char* choices) {
   std::vector<std::string> out;
   if (!choices || !*choices) return out;
@@ -126,21 +117,9 @@ PluginInfo check_descriptor(const PluginDescriptor* d, const std::string& source
 
 }  // namespace
 
-StaticPluginRegistrar::StaticPluginRegistrar(const PluginDescriptor* (*entry)()) {
-  std::lock_guard<std::mutex> lock(static_mutex());
-  static_list().push_back(entry());
-}
-
-const std::vector<const PluginDescriptor*>& static_plugin_descriptors() { return static_list(); }
-
 PluginRegistry::PluginRegistry(bool with_static_plugins) {
   if (!with_static_plugins) return;
-  std::vector<const PluginDescriptor*> list;
-  {
-    std::lock_guard<std::mutex> lock(static_mutex());
-    list = static_list();
-  }
-  for (const auto* d : list) add_descriptor(d, "(built in)");
+  for (const auto* d : static_plugin_descriptors()) add_descriptor(d, "(built in)");
 }
 
 PluginRegistry::~PluginRegistry() = default;

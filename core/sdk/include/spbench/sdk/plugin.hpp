@@ -141,6 +141,9 @@ struct StaticPluginRegistrar {
   explicit StaticPluginRegistrar(const PluginDescriptor* (*entry)());
 };
 
+// The statically registered descriptors, in registration order.
+std::vector<const PluginDescriptor*> static_plugin_descriptors();
+
 namespace detail {
 
 // The descriptors one plugin library registered, as a list built during the

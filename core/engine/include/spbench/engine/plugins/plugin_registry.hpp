@@ -128,7 +128,4 @@ std::shared_ptr<T> keep_plugin_library(std::shared_ptr<T> object, const std::sha
 // installation alike), then every folder of SPBENCH_PLUGIN_PATH (':'-separated).
 std::vector<std::filesystem::path> default_plugin_directories();
 
-// The statically registered descriptors (SPBENCH_PLUGIN_STATIC).
-const std::vector<const PluginDescriptor*>& static_plugin_descriptors();
-
 }  // namespace spbench
