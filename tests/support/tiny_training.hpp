@@ -11,6 +11,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace spbench::test {
 
@@ -67,6 +68,14 @@ std::shared_ptr<T> make_plugin(const PluginRegistry& registry, PluginKind kind, 
   if constexpr (std::is_same_v<T, PathSampler>) return registry.make_sampler(name, o);
   else if constexpr (std::is_same_v<T, SupernetStrategy>) return registry.make_strategy(name, o);
   else return registry.make_variant(name, o);
+}
+
+// Whether two lists of tensors (weights, buffers) are equal element by element, bit for bit.
+inline bool identical(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!a[i].equal(b[i])) return false;
+  return true;
 }
 
 }  // namespace spbench::test

@@ -19,6 +19,7 @@
 #include "tiny_training.hpp"
 
 using namespace spbench;
+using spbench::test::identical;
 using spbench::test::make_plugin;
 using spbench::test::tiny_config;
 using spbench::test::tiny_dataset;
@@ -284,13 +285,6 @@ struct NamedRun {
     return out;
   }
 };
-
-bool identical(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!a[i].equal(b[i])) return false;
-  return true;
-}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "tiny_training.hpp"
 
 using namespace spbench;
+using spbench::test::identical;
 using spbench::test::make_plugin;
 using spbench::test::tiny_config;
 using spbench::test::tiny_dataset;
@@ -35,13 +36,6 @@ std::vector<at::Tensor> state_of(Trainer& t) {
     for (auto& b : net->buffers()) out.push_back(b.detach().clone());
   }
   return out;
-}
-
-bool identical(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!a[i].equal(b[i])) return false;
-  return true;
 }
 
 // Loss turns NaN from the given epoch on.
