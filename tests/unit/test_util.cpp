@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "spbench/engine/data/datasets.hpp"
+#include "spbench/engine/spec/settings.hpp"
 #include "spbench/util/hash.hpp"
 #include "spbench/util/read_file.hpp"
 #include "spbench/util/shell_quote.hpp"
@@ -51,4 +52,11 @@ TEST_CASE("The data set table: the readable sets, their shapes, and NAS-Bench-20
   CHECK(find_dataset("svhn") == nullptr);
   for (const auto& d : known_datasets())
     if (d.readable) CHECK(d.mean.size() == static_cast<std::size_t>(d.channels));
+}
+
+TEST_CASE("The spec's Dataset enum spells exactly the table's readable data sets, in its order") {
+  const std::vector<std::string> table = readable_dataset_names();
+  const std::vector<Dataset> all = {Dataset::Cifar10, Dataset::Cifar100, Dataset::Mnist, Dataset::FashionMnist};
+  REQUIRE(all.size() == table.size());
+  for (std::size_t i = 0; i < all.size(); ++i) CHECK(std::string(setting_name(all[i])) == table[i]);
 }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "spbench/engine/data/datasets.hpp"
 #include "yaml_quoting.hpp"
 
 namespace spbench {
@@ -302,7 +303,7 @@ std::vector<SpecKey> declare() {
 
   // --- data
   add(section("data"));
-  add(choice_key("data.dataset", SPBENCH_FIELD(data.dataset), {"cifar10", "cifar100", "mnist", "fashion-mnist"},
+  add(choice_key("data.dataset", SPBENCH_FIELD(data.dataset), readable_dataset_names(),  // the one table of data sets
                  "cifar10",
                  "the dataset; sets the class count (100 for `cifar100`, else 10) and input channels (1 for the "
                  "MNISTs, else 3)"));
