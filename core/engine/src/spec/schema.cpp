@@ -9,7 +9,7 @@
 #include <type_traits>
 
 #include "spbench/engine/data/datasets.hpp"
-#include "yaml_quoting.hpp"
+#include "spbench/util/yaml_quoting.hpp"
 
 namespace spbench {
 
@@ -49,7 +49,7 @@ std::string yaml_string(const std::string& s) {
     plain = s.find_first_not_of("0123456789") != std::string::npos &&
             s.find_first_of("abcdfghijklmnopqrstuvwxyzABCDFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos;
   }
-  return plain ? s : spec_text::yaml_double_quoted(s);
+  return plain ? s : util::yaml_double_quoted(s);
 }
 
 // Shortest text that reads back as the same double, with a '.0' so that it
