@@ -119,7 +119,7 @@ TEST_CASE("docs/spec.md's key reference lists exactly the schema's keys, with th
 
 TEST_CASE("the schema's sections accept exactly the declared keys", "[spec][schema]") {
   const auto& sections = spec_schema_sections();
-  CHECK(sections.at("training").size() == 12);
+  CHECK(sections.at("training").size() == 14);
   CHECK(sections.at("supernet") == std::vector<std::string>{"channels", "cells_per_stage", "bn", "topology_sharing"});
   CHECK(sections.at("evaluation.bn") == std::vector<std::string>{"recalibrate"});
   CHECK(sections.at("plugin") == std::vector<std::string>{"name", "options"});
@@ -151,6 +151,14 @@ TEST_CASE("the enum spellings of the schema are setting_name()'s", "[spec][schem
   for (std::size_t i = 0; i < find_spec_key("training.schedule")->choices.size(); ++i) {
     spec.training.schedule = static_cast<LrSchedule>(i);
     CHECK(spelled("training.schedule") == setting_name(spec.training.schedule));
+  }
+  for (std::size_t i = 0; i < find_spec_key("training.schedule_step")->choices.size(); ++i) {
+    spec.training.schedule_step = static_cast<ScheduleStep>(i);
+    CHECK(spelled("training.schedule_step") == setting_name(spec.training.schedule_step));
+  }
+  for (std::size_t i = 0; i < find_spec_key("training.unsampled_gradients")->choices.size(); ++i) {
+    spec.training.unsampled_gradients = static_cast<UnsampledGradients>(i);
+    CHECK(spelled("training.unsampled_gradients") == setting_name(spec.training.unsampled_gradients));
   }
   for (std::size_t i = 0; i < find_spec_key("training.on_nonfinite_loss")->choices.size(); ++i) {
     spec.training.on_nonfinite_loss = static_cast<NonfiniteLoss>(i);

@@ -89,6 +89,8 @@ TrainerConfig trainer_config_of(const ExperimentSpec& spec, const RunSetup& setu
   c.setup = setup;
   c.steps_per_epoch = spec.training.steps_per_epoch;
   c.schedule = std::string(setting_name(spec.training.schedule));
+  c.schedule_per_epoch = spec.training.schedule_step == ScheduleStep::Epoch;
+  c.keep_zero_gradients = spec.training.unsampled_gradients == UnsampledGradients::Zero;
   c.log_every = spec.training.log_every;
   c.skip_nonfinite_loss = spec.training.on_nonfinite_loss == NonfiniteLoss::Skip;
   c.augment = spec.data.augment;

@@ -267,6 +267,11 @@ std::int64_t count_parameters(const torch::nn::Module& module) {
   return n;
 }
 
+void zero_gradients(std::vector<at::Tensor>& parameters) {
+  for (auto& p : parameters)
+    if (p.grad().defined()) p.mutable_grad().zero_();
+}
+
 void reset_gradients(std::vector<at::Tensor>& parameters) {
   for (auto& p : parameters)
     if (p.grad().defined()) p.mutable_grad() = at::Tensor();

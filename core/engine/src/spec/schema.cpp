@@ -356,6 +356,16 @@ std::vector<SpecKey> declare() {
                "`false` exempts BatchNorm and bias parameters from weight decay"));
   add(choice_key("training.schedule", SPBENCH_FIELD(training.schedule), {"cosine", "constant"}, "cosine",
                  "learning-rate schedule over all epochs"));
+  add(choice_key("training.schedule_step", SPBENCH_FIELD(training.schedule_step), {"step", "epoch"}, "step",
+                 "when the cosine rate changes: after every optimizer step (t = step / all steps), or once per "
+                 "epoch as PyTorch's CosineAnnealingLR stepped per epoch (t = epoch / epochs; UniNAS, "
+                 "few-shot-NAS)"));
+  add(choice_key("training.unsampled_gradients", SPBENCH_FIELD(training.unsampled_gradients), {"zero", "none"},
+                 "zero",
+                 "gradients of parameters off the sampled path: `zero` keeps a parameter's gradient as a zero tensor "
+                 "once it has one, so weight decay and momentum update it every step (PyTorch's "
+                 "`zero_grad(set_to_none=False)`, as UniNAS and few-shot-NAS train); `none` resets gradients to "
+                 "undefined before every step, so SGD leaves parameters off the path untouched"));
   add(int_key("training.log_every", SPBENCH_FIELD(training.log_every), 50, 0,
               "optimizer steps between progress lines; `0`: none"));
   add(choice_key("training.on_nonfinite_loss", SPBENCH_FIELD(training.on_nonfinite_loss), {"stop", "skip"}, "stop",

@@ -28,6 +28,12 @@ std::string_view setting_name(LrSchedule value) { return value == LrSchedule::Co
 
 std::string_view setting_name(NonfiniteLoss value) { return value == NonfiniteLoss::Skip ? "skip" : "stop"; }
 
+std::string_view setting_name(ScheduleStep value) { return value == ScheduleStep::Epoch ? "epoch" : "step"; }
+
+std::string_view setting_name(UnsampledGradients value) {
+  return value == UnsampledGradients::None ? "none" : "zero";
+}
+
 std::string_view setting_name(GroundTruthSource value) {
   switch (value) {
     case GroundTruthSource::Csv: return "csv";

@@ -229,8 +229,22 @@ double Trainer::scheduled_lr(const PhaseState& state, std::int64_t step_in_phase
   if (config_.schedule == "constant") return opt.learning_rate;
   const auto& p = phases_[static_cast<std::size_t>(state.phase)];
   const double total = static_cast<double>(std::max<std::int64_t>(1, p.epochs * state.steps_per_epoch));
-  const double t = std::min(1.0, static_cast<double>(step_in_phase) / total);
+  double t = std::min(1.0, static_cast<double>(step_in_phase) / total);
+  if (config_.schedule_per_epoch) {
+    // PyTorch's CosineAnnealingLR(T_max = epochs) stepped once per epoch, as
+    // UniNAS and few-shot-NAS schedule it: epoch e trains at t = e / epochs.
+    const std::int64_t epoch = step_in_phase / std::max<std::int64_t>(1, state.steps_per_epoch);
+    t = std::min(1.0, static_cast<double>(epoch) / static_cast<double>(std::max(1, p.epochs)));
+  }
   return opt.min_learning_rate + (opt.learning_rate - opt.min_learning_rate) * 0.5 * (1.0 + std::cos(kPi * t));
+}
+
+void Trainer::clear_gradients(std::vector<at::Tensor>& parameters) const {
+  if (config_.keep_zero_gradients) {
+    model::zero_gradients(parameters);
+  } else {
+    model::reset_gradients(parameters);
+  }
 }
 
 void Trainer::run_epoch(PhaseState& state) {
@@ -281,7 +295,7 @@ void Trainer::run_epoch(PhaseState& state) {
     for (auto& v : plugins_.variants) v->transform_batch(batch, ctx);
 
     std::vector<Path> paths = plugins_.sampler->next_step(rng_);
-    model::reset_gradients(state.parameters);
+    clear_gradients(state.parameters);
     bool finite = true;
     for (std::size_t k = 0; k < paths.size(); ++k) {
       at::Tensor logits;
@@ -314,7 +328,7 @@ void Trainer::run_epoch(PhaseState& state) {
             completed_epochs_ + 1, i + 1, phase.label, completed_epochs_));
       }
       ++rec.skipped_steps;
-      model::reset_gradients(state.parameters);
+      clear_gradients(state.parameters);
       continue;
     }
     double lr = scheduled_lr(state, step_in_phase);
@@ -331,7 +345,7 @@ void Trainer::run_epoch(PhaseState& state) {
     progress.update(i + 1, fmt::format("loss {:.4f} acc {:.1f}%", passes ? loss_sum / passes : 0.0,
                                        seen ? 100.0 * correct / seen : 0.0));
   }
-  model::reset_gradients(state.parameters);
+  clear_gradients(state.parameters);
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rec.loss = passes ? loss_sum / static_cast<double>(passes) : std::nan("");
   rec.accuracy = seen ? 100.0 * static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
@@ -367,6 +381,13 @@ void Trainer::save_checkpoint(const PhaseState* state) {
     torch::serialize::OutputArchive sub;
     state->optimizer->save(sub);
     archive.write("optimizer", sub);
+    // Under unsampled_gradients: zero, a parameter that was ever on a path
+    // keeps a zero gradient (decay and momentum move it); which ones do is
+    // part of the state a resume must restore.
+    std::vector<std::uint8_t> has_grad;
+    for (const auto& p : state->parameters) has_grad.push_back(p.grad().defined() ? 1 : 0);
+    archive.write("gradients_defined",
+                  torch::tensor(std::vector<std::int64_t>(has_grad.begin(), has_grad.end()), torch::kInt64));
   }
   {
     torch::serialize::OutputArchive sub;
@@ -455,6 +476,13 @@ bool Trainer::load_checkpoint(std::unique_ptr<PhaseState>& state) {
     state->phase_epoch = phase_epoch;
     torch::serialize::InputArchive sub;
     if (archive.try_read("optimizer", sub)) state->optimizer->load(sub);
+    at::Tensor has_grad;
+    if (archive.try_read("gradients_defined", has_grad) &&
+        has_grad.numel() == static_cast<std::int64_t>(state->parameters.size())) {
+      for (std::size_t k = 0; k < state->parameters.size(); ++k)
+        if (has_grad[static_cast<std::int64_t>(k)].item<std::int64_t>() != 0)
+          state->parameters[k].mutable_grad() = torch::zeros_like(state->parameters[k]);
+    }
   }
   {
     torch::serialize::InputArchive sub;

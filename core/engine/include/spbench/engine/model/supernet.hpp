@@ -155,6 +155,10 @@ std::int64_t count_parameters(const torch::nn::Module& module);
 // gradient, so operations off the next path stay bit-identical; LibTorch
 // 1.13's Optimizer::zero_grad() zero-fills instead, which lets momentum and
 // weight decay keep moving them.
+// Zeroes every gradient that exists and leaves undefined ones undefined
+// (PyTorch's zero_grad(set_to_none=False)): a parameter once on a sampled path
+// keeps a zero gradient, so SGD's weight decay and momentum still update it.
+void zero_gradients(std::vector<at::Tensor>& parameters);
 void reset_gradients(std::vector<at::Tensor>& parameters);
 void reset_gradients(torch::nn::Module& module);
 

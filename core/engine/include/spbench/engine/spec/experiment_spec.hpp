@@ -40,6 +40,11 @@ struct DataSpec {
 struct TrainingExtras {
   std::int64_t steps_per_epoch = 0;        // 0: one pass over the training split
   LrSchedule schedule = LrSchedule::Cosine;
+  ScheduleStep schedule_step = ScheduleStep::Step;  // when the cosine rate changes
+  // What happens to the gradient of a parameter off the sampled path (see
+  // docs/training.md): Zero keeps it a zero tensor once it exists, so weight
+  // decay and momentum move it every step, as UniNAS and few-shot-NAS do.
+  UnsampledGradients unsampled_gradients = UnsampledGradients::Zero;
   std::int64_t log_every = 50;             // 0: no progress lines
   NonfiniteLoss on_nonfinite_loss = NonfiniteLoss::Stop;
 };

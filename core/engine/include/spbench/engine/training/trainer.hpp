@@ -46,6 +46,8 @@ struct TrainerConfig {
   RunSetup setup;                      // after the variants' configure()
   std::int64_t steps_per_epoch = 0;    // 0: one pass over the training set
   std::string schedule = "cosine";     // cosine | constant
+  bool schedule_per_epoch = false;     // cosine rate changes once per epoch instead of every step
+  bool keep_zero_gradients = true;     // unsampled_gradients: zero (true) | none (false)
   std::int64_t log_every = 50;         // steps between plain progress lines (0: none)
   bool skip_nonfinite_loss = false;    // false: stop the run at a NaN/inf loss
   bool augment = true;
@@ -120,6 +122,9 @@ class Trainer {
   void check_checkpoint(torch::serialize::InputArchive& archive, const std::string& file) const;
   std::unique_ptr<PhaseState> start_phase(int phase, bool fresh);
   double scheduled_lr(const PhaseState& state, std::int64_t step_in_phase) const;
+  // Before each step: zero the existing gradients (unsampled_gradients: zero)
+  // or drop them (none).
+  void clear_gradients(std::vector<at::Tensor>& parameters) const;
   void message(const std::string& line);
 
   TrainerConfig config_;
