@@ -5,6 +5,10 @@
 // gradients, so every operation of every edge gets exactly one gradient per
 // step. An edge allowing fewer operations (a few-shot split edge) repeats its
 // permutation; its operations then get several gradients per step.
+// Option `batches`: `shared` trains the m paths on one batch (FairNAS);
+// `distinct` gives each path its own batch and steps once every m batches, as
+// UniNAS does (cogsys-tuebingen/uninas uninas/methods/random_fair.py with
+// uninas/training/trainer/simple.py accumulating over m batches).
 
 #include <spbench/sdk/plugin.hpp>
 
@@ -14,7 +18,9 @@ namespace spbench::plugins::strict_fair {
 
 class StrictFairSampler final : public PathSampler {
  public:
-  explicit StrictFairSampler(const Options& /*options*/) {}
+  explicit StrictFairSampler(const Options& options) : distinct_(options.get_string("batches") == "distinct") {}
+
+  int batches_per_step() const override { return distinct_ ? paths_ : 1; }
 
   void begin(const SearchSpace& space, int cells) override {
     cells_ = cells;
@@ -44,13 +50,22 @@ class StrictFairSampler final : public PathSampler {
   }
 
  private:
+  bool distinct_ = false;
   int cells_ = 1;
   int paths_ = 1;
   std::array<std::array<Op, kNumOps>, kNumEdges> edge_ops_{};
   std::array<int, kNumEdges> edge_counts_{};
 };
 
-SPBENCH_SAMPLER(StrictFairSampler, "strict-fair", "1.0.0",
-                "FairNAS strict fairness: each step trains one path per operation, every operation once per edge")
+const OptionSpec kOptions[] = {
+    {"batches", OptionType::String, "shared",
+     "`shared`: the m paths of a step train on one batch (FairNAS); `distinct`: each path on its own batch, one "
+     "optimizer step every m batches (UniNAS)",
+     "shared|distinct"},
+};
+
+SPBENCH_SAMPLER(StrictFairSampler, "strict-fair", "1.1.0",
+                "FairNAS strict fairness: each step trains one path per operation, every operation once per edge",
+                kOptions)
 
 }  // namespace spbench::plugins::strict_fair

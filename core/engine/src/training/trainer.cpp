@@ -117,6 +117,7 @@ struct Trainer::PhaseState {
   std::unique_ptr<torch::optim::SGD> optimizer;
   std::unique_ptr<data::BatchLoader> loader;
   std::int64_t steps_per_epoch = 0;
+  std::int64_t batches_per_step = 1;  // the sampler's: >1 gives each path its own batch
 };
 
 Trainer::Trainer(TrainerConfig config, Plugins plugins, data::ImageDataset train, RunDirectory* run_dir)
@@ -217,10 +218,14 @@ std::unique_ptr<Trainer::PhaseState> Trainer::start_phase(int phase, bool fresh)
   lo.device = config_.device;
   if (config_.channels_last) lo.memory_format = at::MemoryFormat::ChannelsLast;
   state->loader = std::make_unique<data::BatchLoader>(train_, lo);
-  state->steps_per_epoch = config_.steps_per_epoch > 0 ? config_.steps_per_epoch : state->loader->num_batches();
-
   const int cells = config_.setup.topology_sharing ? 1 : net->num_cells();
   plugins_.sampler->begin(partition_[static_cast<std::size_t>(p.network)].space, cells);
+  state->batches_per_step = std::max(1, plugins_.sampler->batches_per_step());
+  // One pass over the data per epoch: with a batch per path, a step takes
+  // batches_per_step of them.
+  state->steps_per_epoch = config_.steps_per_epoch > 0
+                               ? config_.steps_per_epoch
+                               : std::max<std::int64_t>(1, state->loader->num_batches() / state->batches_per_step);
   return state;
 }
 
@@ -265,7 +270,12 @@ void Trainer::run_epoch(PhaseState& state) {
   ctx.model = net.ptr().get();
   ctx.parameters = &state.parameters;
   ctx.rng = &rng_;
+  ctx.drop_path = config_.setup.network.drop_path;
   for (auto& v : plugins_.variants) v->on_epoch_begin(ctx);
+  if (!(ctx.drop_path >= 0.0 && ctx.drop_path < 1.0))
+    throw std::runtime_error(fmt::format("epoch {}: a variant set the drop-path rate to {}, outside [0, 1)",
+                                         completed_epochs_ + 1, ctx.drop_path));
+  net->set_drop_path(ctx.drop_path);
 
   EpochRecord rec;
   rec.phase = state.phase;
@@ -283,21 +293,26 @@ void Trainer::run_epoch(PhaseState& state) {
   PrecisionGuard precision(config_.precision, config_.device);
 
   for (std::int64_t i = 0; i < state.steps_per_epoch; ++i) {
-    // Steps beyond one pass continue into the next permutation: a function
-    // of (epoch, pass) keeps it deterministic.
-    const std::int64_t data_epoch = static_cast<std::int64_t>(completed_epochs_) * 1000 + i / batches;
-    Batch batch = state.loader->batch(data_epoch, i % batches);
     const std::int64_t step_in_phase = state.phase_epoch * state.steps_per_epoch + i;
     ctx.step = step_in_phase;
     // The schedule's rate until the variants' learning_rate hooks adjust it
     // below (computed again there: a hook may have written ctx).
     ctx.learning_rate = scheduled_lr(state, step_in_phase);
-    for (auto& v : plugins_.variants) v->transform_batch(batch, ctx);
+    std::vector<Batch> step_batches;
+    for (std::int64_t k = 0; k < state.batches_per_step; ++k) {
+      // Steps beyond one pass continue into the next permutation: a function
+      // of (epoch, pass) keeps it deterministic.
+      const std::int64_t index = i * state.batches_per_step + k;
+      const std::int64_t data_epoch = static_cast<std::int64_t>(completed_epochs_) * 1000 + index / batches;
+      step_batches.push_back(state.loader->batch(data_epoch, index % batches));
+      for (auto& v : plugins_.variants) v->transform_batch(step_batches.back(), ctx);
+    }
 
     std::vector<Path> paths = plugins_.sampler->next_step(rng_);
     clear_gradients(state.parameters);
     bool finite = true;
     for (std::size_t k = 0; k < paths.size(); ++k) {
+      const Batch& batch = step_batches[k % step_batches.size()];
       at::Tensor logits;
       at::Tensor loss;
       {

@@ -40,6 +40,13 @@ struct TrainingContext {
   // null in on_train_begin.
   const std::vector<at::Tensor>* parameters = nullptr;
   Rng* rng = nullptr;  // the run's generator (checkpointed)
+  // The drop-path rate of the epoch under way (training only; every computed
+  // edge output, a sampled skip_connect included, is dropped per sample with
+  // this probability). on_epoch_begin may change it: the core applies the
+  // value to the network after the hooks, for that epoch (a per-epoch ramp,
+  // cogsys-tuebingen/uninas uninas/training/regularizers/drop.py). Starts
+  // each epoch at RunSetup's network.drop_path.
+  double drop_path = 0.0;
 };
 
 struct EvaluationContext {

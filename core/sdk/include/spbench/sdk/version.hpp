@@ -11,7 +11,7 @@
 namespace spbench {
 
 inline constexpr const char* kProjectVersion = "0.1.0";
-inline constexpr std::uint32_t kPluginApiVersion = 2;
+inline constexpr std::uint32_t kPluginApiVersion = 3;
 
 // Checked by the loader before it trusts anything else in a descriptor.
 inline constexpr std::uint32_t kPluginMagic = 0x53504250;  // "SPBP"
