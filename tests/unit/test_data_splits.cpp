@@ -114,6 +114,19 @@ TEST_CASE("The cifar10 split trains on all 50k training images and tests on the 
   CHECK(class_counts(splits.valid) == std::vector<std::int64_t>(10, 1000));
 }
 
+TEST_CASE("The train-valid split holds out valid_fraction of each class: UniNAS's 45k/5k at 0.1") {
+  DataSpec spec;
+  spec.split = "train-valid";
+  spec.valid_fraction = 0.1;
+  const auto splits = load_data(spec, spbench::test::data_root());
+  CHECK(splits.train.size() == 45000);
+  CHECK(splits.valid.size() == 5000);
+  CHECK(class_counts(splits.valid) == std::vector<std::int64_t>(10, 500));
+  CHECK(splits.valid.name == "cifar10/valid");
+  spec.valid_fraction = 0.5;
+  CHECK(load_data(spec, spbench::test::data_root()).valid.size() == 25000);
+}
+
 TEST_CASE("Subsets and downscaling apply to both sides of the split") {
   DataSpec spec;
   spec.train_subset = 1000;

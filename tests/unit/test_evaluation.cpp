@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 #include "catch.hpp"
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -158,6 +159,60 @@ TEST_CASE("Recalibration restores the statistics and does not leak from one arch
   // Recalibration changes the score (the stored statistics are not used).
   Evaluator running(one_network(net), valid, nullptr, config_for(BnMode::Running));
   CHECK(running.evaluate({b})[0].loss != only_b[0].loss);
+}
+
+TEST_CASE("UniNAS's re-estimation starts from the trained statistics and moves them with the given momentum",
+          "[evaluation]") {
+  const auto valid = synthetic(32, 3);
+  const auto train = synthetic(48, 4);
+  auto net = tiny_net(false);
+  const auto arch = CellArch::parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  {
+    // Converged running statistics first (tiny_net's few passes leave the
+    // head's far from the data, which can silence every feature).
+    torch::NoGradGuard no_grad;
+    net->train();
+    const auto x = (train.images.to(torch::kFloat) / 255 - 0.5) / 0.25;
+    for (int i = 0; i < 40; ++i) net->forward(x, Path::shared(arch));
+    net->eval();
+  }
+  {
+    // Trained statistics far from both a reset (0, 1) and the data's, so
+    // that where the re-estimation starts shows in the score.
+    torch::NoGradGuard no_grad;
+    // Only the cells' operations: shifted stem or head statistics could
+    // silence every feature behind the final ReLU, whatever the cells do.
+    for (auto& b : net->named_buffers()) {
+      if (b.key().rfind("cell", 0) != 0) continue;
+      if (b.key().find("running_mean") != std::string::npos) b.value().add_(0.1);
+      if (b.key().find("running_var") != std::string::npos) b.value().mul_(2.0);
+    }
+    // A sharper classifier, so that the loss follows the features closely
+    // (a freshly initialised one scores every input near log 10).
+    for (auto& p : net->named_parameters())
+      if (p.key().find("classifier") != std::string::npos) p.value().mul_(100.0);
+  }
+  auto score = [&](BnMode mode, std::int64_t r, double momentum, bool reset) {
+    EvaluationConfig c = config_for(mode);
+    c.recalibrate_batches = r;
+    c.recalibrate_momentum = momentum;
+    c.recalibrate_reset = reset;
+    Evaluator ev(one_network(net), valid, mode == BnMode::Recalibrate ? &train : nullptr, c);
+    return ev.evaluate({arch})[0].loss;
+  };
+  // One batch with momentum 1 keeps that batch's statistics alone, whatever
+  // they started from: the cumulative average of one batch after a reset.
+  CHECK(score(BnMode::Recalibrate, 1, 1.0, false) == Approx(score(BnMode::Recalibrate, 1, -1.0, true)).epsilon(1e-5));
+  // A tiny momentum barely moves the statistics: without a reset the score is
+  // the trained statistics' (running), after a reset it is not.
+  const double running = score(BnMode::Running, 0, -1.0, true);
+  CHECK(score(BnMode::Recalibrate, 2, 1e-6, false) == Approx(running).epsilon(1e-4));
+  CHECK(std::abs(score(BnMode::Recalibrate, 2, 1e-6, true) - running) > 1e-2 * std::abs(running));
+  // Momentum 0.1 over 2 batches differs from both the trained statistics and
+  // the plain average.
+  const double uninas = score(BnMode::Recalibrate, 2, 0.1, false);
+  CHECK(uninas != Approx(running).epsilon(1e-4));
+  CHECK(uninas != Approx(score(BnMode::Recalibrate, 2, -1.0, true)).epsilon(1e-4));
 }
 
 TEST_CASE("Every variant's evaluation hooks are called around scoring with each network", "[evaluation]") {

@@ -121,7 +121,7 @@ TEST_CASE("the schema's sections accept exactly the declared keys", "[spec][sche
   const auto& sections = spec_schema_sections();
   CHECK(sections.at("training").size() == 14);
   CHECK(sections.at("supernet") == std::vector<std::string>{"channels", "cells_per_stage", "bn", "topology_sharing"});
-  CHECK(sections.at("evaluation.bn") == std::vector<std::string>{"recalibrate"});
+  CHECK(sections.at("evaluation.bn") == std::vector<std::string>{"recalibrate", "momentum", "reset"});
   CHECK(sections.at("plugin") == std::vector<std::string>{"name", "options"});
   for (const SpecKey& key : spec_schema()) {
     INFO(key.path);

@@ -283,6 +283,8 @@ TEST_CASE("the printed resolved spec reads back as an equal spec and prints iden
            {"evaluation.architectures=all"},
            {"evaluation.architectures=unique", "evaluation.bn=running", "supernet.bn.track_running_stats=true"},
            {"evaluation.architectures={sample: 30, stratified: true}", "evaluation.bn={recalibrate: 3}"},
+           {"evaluation.bn={recalibrate: 20, momentum: 0.1, reset: false}", "data.split=train-valid",
+            "data.valid_fraction=0.1"},
            {"evaluation.architectures={top: 4}"}}) {
     const ExperimentSpec variant = load(dir / "exp.yaml", set);
     write(dir / "resolved" / "variant.yaml", to_yaml(variant));
@@ -308,4 +310,31 @@ TEST_CASE("the resolved spec starts with the experiment's name and lists plugin 
   CHECK(printed.rfind("name: exp\nseed: 0\n", 0) == 0);
   CHECK(printed.find("variants:\n  - name: grad-clip\n    options:\n      max_norm: 5.0\n") != std::string::npos);
   CHECK(printed.find("sampler:\n  name: uniform\n  options: {}\n") != std::string::npos);
+}
+
+TEST_CASE("evaluation.bn's recalibration takes a momentum and a reset flag, and names a bad one", "[spec]") {
+  const auto dir = test::scratch_dir("spec_recalibrate");
+  write(dir / "exp.yaml", "evaluation:\n  bn: {recalibrate: 20, momentum: 0.1, reset: false}\n");
+  const ExperimentSpec uninas = load(dir / "exp.yaml");
+  CHECK(uninas.evaluation.bn == EvaluationSpec::BnMode::Recalibrate);
+  CHECK(uninas.evaluation.recalibrate_batches == 20);
+  CHECK(uninas.evaluation.recalibrate_momentum == 0.1);
+  CHECK_FALSE(uninas.evaluation.recalibrate_reset);
+  CHECK(to_yaml(uninas).find("bn: {recalibrate: 20, momentum: 0.1, reset: false}") != std::string::npos);
+  // The defaults: a plain (cumulative) average after a reset; printed as before.
+  const ExperimentSpec plain = load(dir / "exp.yaml", {"evaluation.bn={recalibrate: 4}"});
+  CHECK(plain.evaluation.recalibrate_momentum < 0);
+  CHECK(plain.evaluation.recalibrate_reset);
+  CHECK(to_yaml(plain).find("bn: {recalibrate: 4}\n") != std::string::npos);
+  CHECK(load(dir / "exp.yaml", {"evaluation.bn={recalibrate: 4, momentum: cumulative}"}) == plain);
+  for (const std::string bad : {"evaluation.bn={recalibrate: 4, momentum: 0}", "evaluation.bn={recalibrate: 4, momentum: 1.5}",
+                                "evaluation.bn={recalibrate: 4, momentum: fast}", "evaluation.bn={recalibrate: 4, reset: maybe}"}) {
+    INFO(bad);
+    const auto found = diagnostics(dir / "exp.yaml", {bad});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].key_path.rfind("evaluation.bn.", 0) == 0);
+  }
+  const auto unknown = diagnostics(dir / "exp.yaml", {"evaluation.bn={recalibrate: 4, momentun: 0.1}"});
+  REQUIRE(unknown.size() == 1);
+  CHECK(unknown[0].message == "unknown key");
 }

@@ -127,6 +127,10 @@ StudyResult run_study(const StudyInputs& in, const fs::path& run_dir, ShardSpec 
   json info;
   info["evaluation"] = {{"bn", bn_name(spec.evaluation.bn)},
                         {"recalibrate_batches", spec.evaluation.recalibrate_batches},
+                        {"recalibrate_momentum", spec.evaluation.recalibrate_momentum < 0
+                                                     ? json("cumulative")
+                                                     : json(spec.evaluation.recalibrate_momentum)},
+                        {"recalibrate_reset", spec.evaluation.recalibrate_reset},
                         {"validation_images", evaluator.validation_images()},
                         {"runs", evaluator.stats().runs},
                         {"shared", shared},

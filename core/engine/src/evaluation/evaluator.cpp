@@ -24,6 +24,8 @@ EvaluationConfig evaluation_config_of(const ExperimentSpec& spec, c10::Device de
   EvaluationConfig c;
   c.bn = spec.evaluation.bn;
   c.recalibrate_batches = spec.evaluation.recalibrate_batches;
+  c.recalibrate_momentum = spec.evaluation.recalibrate_momentum;
+  c.recalibrate_reset = spec.evaluation.recalibrate_reset;
   c.batches = spec.evaluation.batches;
   c.batch_size = spec.evaluation.batch_size;
   c.device = device;
@@ -54,8 +56,11 @@ void set_bn_training(const std::vector<torch::nn::BatchNorm2dImpl*>& bns, bool o
 // Whether every candidate operation of `net` maps zero to zero in the mode
 // its BatchNorm has while architectures are scored (Running: eval mode;
 // Batch: batch statistics; Recalibrate: the mode in which statistics are
-// re-estimated, see evaluator.hpp).
-bool zero_rule_exact(model::SupernetImpl& net, BnMode mode) {
+// re-estimated, see evaluator.hpp). Recalibration without a reset starts
+// from the trained statistics, so an operation skipped on zeros keeps them:
+// that is the Running case.
+bool zero_rule_exact(model::SupernetImpl& net, BnMode mode, bool recalibrate_reset) {
+  if (mode == BnMode::Recalibrate && !recalibrate_reset) mode = BnMode::Running;
   const bool was_training = net.is_training();
   net.eval();
   auto bns = batch_norms(net);
@@ -91,7 +96,7 @@ EvaluationPlan plan_evaluation(const std::vector<CellArch>& archs, const Scoring
   EvaluationPlan plan;
   plan.architectures = archs.size();
   // The module handles share their networks; the check only toggles modes and restores them.
-  for (auto net : networks.networks) plan.zero_rule.push_back(zero_rule_exact(*net, config.bn));
+  for (auto net : networks.networks) plan.zero_rule.push_back(zero_rule_exact(*net, config.bn, config.recalibrate_reset));
   SupernetStrategy fallback;
   const SupernetStrategy& strategy = networks.strategy ? *networks.strategy : fallback;
 
@@ -290,9 +295,14 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
     for (const EvaluationGroup* g : groups) {
       const Path path = Path::shared(archs.at(g->members.front()));
       if (recalibrate) {
+        // Every architecture starts from the trained statistics (restored
+        // after the previous one), as UniNAS reloads the weights per
+        // architecture; `reset` zeroes them first.
+        const c10::optional<double> momentum =
+            config_.recalibrate_momentum < 0 ? c10::nullopt : c10::optional<double>(config_.recalibrate_momentum);
         for (std::size_t i = 0; i < bns.size(); ++i) {
-          if (bns[i]->options.track_running_stats()) bns[i]->reset_running_stats();
-          bns[i]->options.momentum(c10::nullopt);  // cumulative average over the R batches
+          if (config_.recalibrate_reset && bns[i]->options.track_running_stats()) bns[i]->reset_running_stats();
+          bns[i]->options.momentum(momentum);  // None: cumulative average over the R batches
           bns[i]->train(true);
         }
         for (const auto& b : impl_->recalibration) {

@@ -76,6 +76,7 @@ data::DataSpec data_spec_of(const ExperimentSpec& spec) {
   d.dataset = std::string(setting_name(spec.data.dataset));
   d.root = spec.data.root;
   d.split = spec.data.split;
+  d.valid_fraction = spec.data.valid_fraction;
   d.train_subset = spec.data.train_subset;
   d.valid_subset = spec.data.valid_subset;
   d.resize = spec.data.resize;

@@ -296,7 +296,9 @@ std::vector<SpecKey> declare() {
   add(section("supernet.bn"));
   add(bool_key("supernet.bn.affine", SPBENCH_FIELD(run.network.bn_affine), true, "learnable BatchNorm scale and shift"));
   add(bool_key("supernet.bn.track_running_stats", SPBENCH_FIELD(run.network.bn_track_running_stats), true,
-               "keep running BatchNorm statistics (needed by `evaluation.bn: running`)"));
+               "keep running BatchNorm statistics in the candidate operations; `false`: they normalise with each "
+               "batch's statistics in evaluation too (few-shot-NAS), while the stem, reduction blocks and head keep "
+               "theirs"));
   add(bool_key("supernet.topology_sharing", SPBENCH_FIELD(run.topology_sharing), true,
                "`true`: one sampled cell architecture is used in every cell; `false`: every cell gets its own in "
                "training (evaluation still uses one cell everywhere)"));
@@ -327,6 +329,9 @@ std::vector<SpecKey> declare() {
       return SpecValue{std::string(s.data.dataset == Dataset::Cifar10 ? "cifar10-valid" : "train-valid")};
     };
   }
+  add(float_key("data.valid_fraction", SPBENCH_FIELD(data.valid_fraction), 0.5, ValueRange{0.0, true, 1.0, true},
+                "the share of the training set held out for evaluation, class-balanced, under `split: train-valid` "
+                "(other splits ignore it; UniNAS holds out 0.1: 45,000 / 5,000 of CIFAR-10)"));
   add(int_key("data.train_subset", SPBENCH_FIELD(data.train_subset), 0, 0,
               "train on a class-balanced subset of this many images; `0`: all"));
   add(int_key("data.valid_subset", SPBENCH_FIELD(data.valid_subset), 0, 0, "the same for the evaluation split"));
@@ -418,16 +423,26 @@ std::vector<SpecKey> declare() {
   }
   {
     SpecKey& k = add(custom(
-        "evaluation.bn", "`running`, `batch`, `{recalibrate: R}`", "`running`",
-        "BatchNorm statistics in evaluation: the running statistics from training (needs "
-        "`supernet.bn.track_running_stats: true`), the statistics of each evaluation batch, or statistics "
-        "re-estimated per architecture on R ≥ 1 training batches"));
-    k.subkeys = {"recalibrate"};
+        "evaluation.bn", "`running`, `batch`, `{recalibrate: R, momentum: M, reset: B}`", "`running`",
+        "BatchNorm statistics in evaluation: the running statistics from training (candidate operations "
+        "without running statistics use each batch's: few-shot-NAS), the statistics of each evaluation batch, or statistics "
+        "re-estimated per architecture on R ≥ 1 unaugmented training batches forwarded with BatchNorm in training "
+        "mode — `momentum` in (0, 1] or `cumulative` (the default: a plain average), `reset` (default `true`) "
+        "whether the statistics start from zero or from the trained ones; UniNAS: `{recalibrate: 20, momentum: "
+        "0.1, reset: false}` (docs/evaluation.md)"));
+    k.subkeys = {"recalibrate", "momentum", "reset"};
     print_inline(k, [](const ExperimentSpec& s) -> std::string {
       switch (s.evaluation.bn) {
         case EvaluationSpec::BnMode::Running: return "running";
         case EvaluationSpec::BnMode::Batch: return "batch";
-        case EvaluationSpec::BnMode::Recalibrate: return fmt::format("{{recalibrate: {}}}", s.evaluation.recalibrate_batches);
+        case EvaluationSpec::BnMode::Recalibrate: {
+          // Defaults are left out, so specs written before momentum/reset print as they did.
+          std::string out = fmt::format("{{recalibrate: {}", s.evaluation.recalibrate_batches);
+          if (s.evaluation.recalibrate_momentum >= 0)
+            out += fmt::format(", momentum: {}", yaml_float(s.evaluation.recalibrate_momentum));
+          if (!s.evaluation.recalibrate_reset) out += ", reset: false";
+          return out + "}";
+        }
       }
       return "?";
     });

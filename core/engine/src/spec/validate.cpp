@@ -507,10 +507,19 @@ void Validator::evaluation_bn(const SpecNode* e) {
       }
     } else if (const SpecNode* m = section(bn, path, "evaluation.bn")) {
       if (!m->find("recalibrate")) {
-        error(m->location, path, "expected {recalibrate: R} (R batches to re-estimate BN statistics)");
+        error(m->location, path,
+              "expected {recalibrate: R[, momentum: M|cumulative][, reset: BOOL]} (R batches to re-estimate BN "
+              "statistics)");
       } else {
         out.bn = EvaluationSpec::BnMode::Recalibrate;
         out.recalibrate_batches = integer(m, "recalibrate", path + ".recalibrate", 1, 1, INT64_MAX);
+        if (const SpecNode* mo = m->find("momentum"); mo && mo->is_scalar() && mo->scalar == "cumulative") {
+          out.recalibrate_momentum = -1.0;
+        } else {
+          out.recalibrate_momentum =
+              number(m, "momentum", path + ".momentum", -1.0, FloatRange{0.0, true, 1.0, false});
+        }
+        out.recalibrate_reset = boolean(m, "reset", path + ".reset", true);
       }
     }
   }
@@ -527,11 +536,6 @@ void Validator::cross_checks() {
     error(spec_.location_of(spec_.locations.count("training.nesterov") ? "training.nesterov" : "training.momentum"),
           "training.nesterov", "Nesterov momentum needs training.momentum > 0",
           "set nesterov: false, or a momentum such as 0.9");
-  if (spec_.evaluation.bn == EvaluationSpec::BnMode::Running && !spec_.run.network.bn_track_running_stats)
-    error(spec_.location_of(spec_.locations.count("evaluation.bn") ? "evaluation.bn"
-                                                                   : "supernet.bn.track_running_stats"),
-          "evaluation.bn", "'running' needs running statistics, but supernet.bn.track_running_stats is false",
-          "use bn: batch or bn: {recalibrate: R}");
   if (spec_.evaluation.architectures.kind == ArchitectureSelection::Kind::Top && spec_.ground_truth.source == GroundTruthSource::None)
     error(spec_.location_of("evaluation.architectures"), "evaluation.architectures",
           "{top: K} ranks architectures by ground truth, but ground_truth.source is none");

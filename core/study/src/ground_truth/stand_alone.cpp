@@ -42,6 +42,8 @@ StandAloneConfig stand_alone_config_of(const ExperimentSpec& spec, int classes, 
   const auto& d = spec.data;
   c.data = fmt::format("dataset={};root={};split={};train_subset={};valid_subset={};resize={}", setting_name(d.dataset), d.root,
                        d.split, d.train_subset, d.valid_subset, d.resize);
+  // Only train-valid reads the fraction; other splits keep their cache keys.
+  if (d.split == "train-valid") c.data += fmt::format(";valid_fraction={}", d.valid_fraction);
   c.device = device;
   return c;
 }

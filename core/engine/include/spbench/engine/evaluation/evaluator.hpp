@@ -69,6 +69,8 @@ struct ScoringNetworks {
 struct EvaluationConfig {
   EvaluationSpec::BnMode bn = EvaluationSpec::BnMode::Running;
   std::int64_t recalibrate_batches = 0;  // R
+  double recalibrate_momentum = -1.0;     // < 0: cumulative average (momentum None)
+  bool recalibrate_reset = true;          // false: start from the trained running statistics
   std::int64_t batches = 10;             // V; 0: the whole validation split
   std::int64_t batch_size = 256;
   bool share_equivalent = true;          // false: run every architecture (tests, checks)

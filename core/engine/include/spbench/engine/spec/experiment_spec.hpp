@@ -30,6 +30,7 @@ struct DataSpec {
   Dataset dataset = Dataset::Cifar10;
   std::string root = "cifar10";         // relative to the data root unless absolute
   std::string split = "cifar10-valid";  // cifar10-valid | cifar10 | train-valid | train-test
+  double valid_fraction = 0.5;          // train-valid: the share of the training set held out
   std::int64_t train_subset = 0;        // 0: all
   std::int64_t valid_subset = 0;        // 0: all
   int resize = 0;                       // 0: native size
@@ -62,6 +63,13 @@ struct EvaluationSpec {
   enum class BnMode { Running, Batch, Recalibrate };
   BnMode bn = BnMode::Running;
   std::int64_t recalibrate_batches = 0;  // R, for BnMode::Recalibrate
+  // Recalibrate: the BatchNorm momentum of the re-estimation; < 0 is the
+  // cumulative average (PyTorch's momentum=None). UniNAS forwards its R
+  // batches with the training momentum 0.1 instead.
+  double recalibrate_momentum = -1.0;
+  // Recalibrate: reset the statistics before the R batches (true), or start
+  // from the trained network's running statistics (false; UniNAS's default).
+  bool recalibrate_reset = true;
   std::int64_t batches = 10;             // V; 0: the whole validation split
   int batch_size = 256;
 };
