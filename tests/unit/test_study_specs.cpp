@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -105,14 +106,21 @@ TEST_CASE("Every spec under experiments/ validates, its plugins accepting the re
   CHECK(matrices >= 1);
 }
 
-TEST_CASE("Both study profiles hold the same comparisons, each named after its file") {
+TEST_CASE("The study profiles hold the comparisons that make sense for them, each named after its file") {
   const auto cpu = stems(kStudy / "cpu-proxy"), full = stems(kStudy / "full"), comparisons = stems(kStudy / "comparisons");
   CHECK(cpu == comparisons);
   CHECK(full == comparisons);
+  // UniNAS has no edge-split few-shot super-network; few-shot-NAS's own
+  // recipe is for its one-shot and few-shot runs.
+  auto without_few_shot = comparisons;
+  without_few_shot.erase("few-shot");
+  CHECK(stems(kStudy / "uninas") == without_few_shot);
+  CHECK(stems(kStudy / "few-shot-nas") == std::set<std::string>{"baseline", "few-shot"});
   for (const std::string& required :
        {"baseline", "few-shot", "linear-transformers", "linear-transformers-pool", "no-topology-sharing",
-        "label-smoothing", "dropout", "drop-path", "weight-decay-off", "weight-decay-exclude", "cutout", "mixup",
-        "grad-clip", "lr-warmup", "ema", "bn-non-affine", "sampler-strict-fair", "sampler-unique-uniform",
+        "label-smoothing", "dropout", "drop-path", "weight-decay-off", "weight-decay-all", "cutout", "mixup",
+        "grad-clip", "lr-warmup", "ema", "bn-affine", "sampler-strict-fair", "sampler-strict-fair-shared",
+        "sampler-unique-uniform",
         "sampler-functional-uniform", "sampler-round-robin", "ops-no-none", "ops-no-none-no-pool", "size-c8-n1",
         "size-c16-n5", "size-c32-n5"})
     CHECK(comparisons.count(required) == 1);
@@ -120,6 +128,8 @@ TEST_CASE("Both study profiles hold the same comparisons, each named after its f
     CHECK(study("cpu-proxy", name).name == name);
     CHECK(study("full", name).name == name);
   }
+  CHECK(study("uninas", "sampler-strict-fair").name == "sampler-strict-fair");
+  CHECK(study("few-shot-nas", "few-shot").name == "few-shot");
 }
 
 TEST_CASE("The full profile is NAS-Bench-201's setting and the CPU proxy a small one") {
@@ -130,7 +140,8 @@ TEST_CASE("The full profile is NAS-Bench-201's setting and the CPU proxy a small
   CHECK(full.run.batch_size == 256);
   CHECK(full.device == "auto");
   CHECK(full.data.dataset == Dataset::Cifar10);
-  CHECK(full.data.split == "cifar10-valid");
+  CHECK(full.data.split == "train-valid");
+  CHECK(full.data.valid_fraction == 0.1);
   CHECK(full.data.train_subset == 0);
   CHECK(full.data.resize == 0);
   CHECK(full.ops == OpSet::all());
@@ -147,15 +158,126 @@ TEST_CASE("The full profile is NAS-Bench-201's setting and the CPU proxy a small
   CHECK(cpu.run.network.cells_per_stage == 1);
   CHECK(cpu.run.epochs <= 20);
   CHECK(cpu.device == "cpu");
-  CHECK(cpu.data.split == "cifar10-valid");
+  CHECK(cpu.data.split == "train-valid");
   CHECK(cpu.data.train_subset == 15000);
   CHECK(cpu.data.resize == 16);
   CHECK(cpu.evaluation.architectures.kind == ArchitectureSelection::Kind::Sample);
   CHECK(cpu.evaluation.architectures.count == 500);
   CHECK(cpu.evaluation.architectures.stratified);
   CHECK(cpu.evaluation.bn == EvaluationSpec::BnMode::Recalibrate);
-  CHECK(cpu.evaluation.recalibrate_batches == 1);
   CHECK(cpu.ground_truth.column == "cifar10_test_acc");
+}
+
+namespace {
+
+// The recipe's *choices*, apart from its size (epochs, batch, network and
+// data sizes), as one line so that a drift shows both sides in full.
+std::string recipe_choices(const ExperimentSpec& s) {
+  const OptimizerSetup& o = s.run.optimizer;
+  const EvaluationSpec& e = s.evaluation;
+  std::ostringstream out;
+  out << "candidate BN affine=" << s.run.network.bn_affine << " track=" << s.run.network.bn_track_running_stats
+      << " | topology_sharing=" << s.run.topology_sharing
+      << " | unsampled_gradients=" << setting_name(s.training.unsampled_gradients) << " | lr=" << o.learning_rate
+      << " min_lr=" << o.min_learning_rate << " momentum=" << o.momentum << " nesterov=" << o.nesterov
+      << " wd=" << o.weight_decay << " wd_on_1d=" << o.weight_decay_on_bn_and_bias
+      << " | schedule=" << setting_name(s.training.schedule) << "/" << setting_name(s.training.schedule_step)
+      << " | split=" << s.data.split;
+  if (s.data.split == "train-valid") out << " valid_fraction=" << s.data.valid_fraction;
+  out << " augment=" << s.data.augment << " | sampler=" << s.sampler.name << " strategy=" << s.strategy.name
+      << " variants=" << s.variants.size() << " | eval bn=" << static_cast<int>(e.bn);
+  if (e.bn == EvaluationSpec::BnMode::Recalibrate)
+    out << " momentum=" << e.recalibrate_momentum << " reset=" << e.recalibrate_reset;
+  out << " whole_split=" << (e.batches == 0);
+  return out.str();
+}
+
+// UniNAS as docs/fidelity.md reads it (cogsys-tuebingen/uninas:
+// configs/tasks_bench/s1_random_cifar.run_config for training,
+// configs/tasks_bench/s2_eval_net_bench.run_config for scoring,
+// uninas/modules/primitives/bench201.py for the candidate BatchNorm).
+ExperimentSpec uninas_reference() {
+  ExperimentSpec s;
+  s.run.network.bn_affine = false;
+  s.run.network.bn_track_running_stats = true;
+  s.run.topology_sharing = true;
+  s.training.unsampled_gradients = UnsampledGradients::Zero;
+  s.run.optimizer.learning_rate = 0.025;
+  s.run.optimizer.min_learning_rate = 1e-5;
+  s.run.optimizer.momentum = 0.9;
+  s.run.optimizer.nesterov = false;
+  s.run.optimizer.weight_decay = 3e-4;
+  s.run.optimizer.weight_decay_on_bn_and_bias = false;
+  s.training.schedule = LrSchedule::Cosine;
+  s.training.schedule_step = ScheduleStep::Epoch;
+  s.data.split = "train-valid";
+  s.data.valid_fraction = 0.1;
+  s.data.augment = true;
+  s.sampler.name = "uniform";
+  s.strategy.name = "one-shot";
+  s.evaluation.bn = EvaluationSpec::BnMode::Recalibrate;
+  s.evaluation.recalibrate_momentum = 0.1;
+  s.evaluation.recalibrate_reset = false;
+  s.evaluation.batches = 0;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("The cpu-proxy, full and uninas baselines make every choice of UniNAS's recipe") {
+  const std::string reference = recipe_choices(uninas_reference());
+  for (const std::string profile : {"cpu-proxy", "full", "uninas"}) {
+    INFO(profile);
+    CHECK(recipe_choices(study(profile, "baseline")) == reference);
+  }
+  // UniNAS's own size: C=16, N=2, 250 epochs of batch 256, R=20, all 15,625.
+  const ExperimentSpec uninas = study("uninas", "baseline");
+  CHECK(uninas.run.network.channels == 16);
+  CHECK(uninas.run.network.cells_per_stage == 2);
+  CHECK(uninas.run.epochs == 250);
+  CHECK(uninas.run.batch_size == 256);
+  CHECK(uninas.evaluation.recalibrate_batches == 20);
+  CHECK(uninas.evaluation.architectures.kind == ArchitectureSelection::Kind::All);
+  CHECK(study("full", "baseline").evaluation.recalibrate_batches == 20);
+}
+
+TEST_CASE("The few-shot-nas profile is few-shot-NAS's recipe, its few-shot run the parent then 5 children") {
+  const ExperimentSpec one = study("few-shot-nas", "baseline");
+  CHECK_FALSE(one.run.network.bn_affine);
+  CHECK_FALSE(one.run.network.bn_track_running_stats);
+  CHECK_FALSE(one.run.topology_sharing);  // every cell samples its own architecture in training
+  CHECK(one.run.network.channels == 16);
+  CHECK(one.run.network.cells_per_stage == 5);
+  CHECK(one.run.epochs == 600);
+  CHECK(one.run.batch_size == 48);
+  CHECK(one.run.optimizer.learning_rate == 0.025);
+  CHECK(one.run.optimizer.min_learning_rate == 0.001);
+  CHECK(one.run.optimizer.nesterov);
+  CHECK(one.run.optimizer.weight_decay == 1e-4);
+  CHECK(one.run.optimizer.weight_decay_on_bn_and_bias);
+  CHECK(one.training.schedule_step == ScheduleStep::Epoch);
+  CHECK(one.training.unsampled_gradients == UnsampledGradients::Zero);
+  CHECK(one.data.split == "cifar10");  // all 50,000 training images; scored on the 10,000 test images
+  // Eval mode: the candidate operations' BN has no running statistics and so
+  // normalises with each 48-image batch; stem, reductions and head use theirs.
+  CHECK(one.evaluation.bn == EvaluationSpec::BnMode::Running);
+  CHECK(one.evaluation.batches == 0);
+  CHECK(one.evaluation.batch_size == 48);
+  const ExperimentSpec few = study("few-shot-nas", "few-shot");
+  CHECK(few.strategy.name == "few-shot");
+  CHECK(few.strategy.options.get_int_list("split_edges") == std::vector<std::int64_t>{0});
+  CHECK(few.strategy.options.get_int("epochs_before_split") == 600);
+  CHECK(few.strategy.options.get_int("epochs_per_subnetwork") == 300);
+  // What the trainer will run: the parent's 600 epochs, then 5 × 300.
+  const PreparedExperiment prepared = prepare_experiment(few, registry());
+  const auto phases = prepared.plugins.strategy->schedule(
+      few.run.epochs, prepared.plugins.strategy->partition(prepared.setup.space));
+  REQUIRE(phases.size() == 6u);
+  CHECK(phases[0].epochs == 600);
+  for (std::size_t k = 1; k < phases.size(); ++k) {
+    CHECK(phases[k].epochs == 300);
+    CHECK(phases[k].warm_start_from == std::optional<int>(0));
+  }
 }
 
 TEST_CASE("Each comparison changes the same thing in both profiles") {
@@ -164,7 +286,13 @@ TEST_CASE("Each comparison changes the same thing in both profiles") {
     INFO(name);
     const ExperimentSpec cpu = study("cpu-proxy", name), full = study("full", name);
     CHECK(same_selection(cpu.sampler, full.sampler));
-    CHECK(same_selection(cpu.strategy, full.strategy));
+    // few-shot's epoch counts are each profile's (its training.epochs and half).
+    if (name == "few-shot") {
+      CHECK(cpu.strategy.name == full.strategy.name);
+      CHECK(cpu.strategy.options.get_int_list("split_edges") == full.strategy.options.get_int_list("split_edges"));
+    } else {
+      CHECK(same_selection(cpu.strategy, full.strategy));
+    }
     CHECK(variant_names(cpu) == variant_names(full));
     CHECK(cpu.ops == full.ops);
     CHECK(cpu.run.topology_sharing == full.run.topology_sharing);
@@ -189,18 +317,25 @@ TEST_CASE("The study's key comparisons resolve to the plugins and settings they 
     CHECK_FALSE(study(profile, "linear-transformers").strategy.options.get_bool("pool"));
     CHECK(study(profile, "linear-transformers-pool").strategy.options.get_bool("pool"));
     CHECK(study(profile, "sampler-strict-fair").sampler.name == "strict-fair");
+    CHECK(study(profile, "sampler-strict-fair").sampler.options.get_string("batches") == "distinct");
+    CHECK(study(profile, "sampler-strict-fair-shared").sampler.options.get_string("batches") == "shared");
+    // few-shot-NAS's schedule: the parent for all epochs, each child for half.
+    CHECK(few.strategy.options.get_int("epochs_before_split") == few.run.epochs);
+    CHECK(few.strategy.options.get_int("epochs_per_subnetwork") * 2 == few.run.epochs);
     CHECK(study(profile, "ops-no-none-no-pool").ops ==
           OpSet::of(Op::SkipConnect).with(Op::NorConv1x1).with(Op::NorConv3x3));
     CHECK(study(profile, "ops-no-none").ops == OpSet::all().without(Op::None));
-    const ExperimentSpec wd = study(profile, "weight-decay-exclude");
+    const ExperimentSpec wd = study(profile, "weight-decay-all");
     REQUIRE(wd.variants.size() == 1u);
-    CHECK(wd.variants[0].options.get_bool("exclude_bn_and_bias"));
+    CHECK_FALSE(wd.variants[0].options.get_bool("exclude_bn_and_bias"));
     const ExperimentSpec big = study(profile, "size-c32-n5");
     CHECK(big.run.network.channels == 32);
     CHECK(big.run.network.cells_per_stage == 5);
     // What a run actually trains with: the variants' configure() applied.
     CHECK_FALSE(prepare_experiment(study(profile, "no-topology-sharing"), registry()).setup.topology_sharing);
-    CHECK_FALSE(prepare_experiment(study(profile, "bn-non-affine"), registry()).setup.network.bn_affine);
+    CHECK_FALSE(prepare_experiment(study(profile, "baseline"), registry()).setup.network.bn_affine);
+    CHECK(prepare_experiment(study(profile, "bn-affine"), registry()).setup.network.bn_affine);
+    CHECK(prepare_experiment(study(profile, "weight-decay-all"), registry()).setup.optimizer.weight_decay_on_bn_and_bias);
     CHECK(prepare_experiment(study(profile, "weight-decay-off"), registry()).setup.optimizer.weight_decay == 0.0);
   }
   // The proxy scales options that depend on image size or run length down.
