@@ -1,5 +1,7 @@
-// `spbench table RESULTS_DIR [--format md|csv|tex|html] [--baseline CELL]`:
+// `spbench table RESULTS_DIR [--format md|csv|tex|html|json] [--baseline CELL]`:
 // the ablation table of a matrix's results folder, and optionally its plots.
+// With a baseline, the paired comparison (tables/baseline_comparison.hpp) is
+// added to the table and written in full to RESULTS/comparison.json.
 
 #include <fmt/format.h>
 
@@ -23,6 +25,10 @@ struct TableArgs {
   std::string precision_k = "10";
   std::string plots;
   std::string output;
+  std::size_t resamples = 1000;
+  std::uint64_t seed = 0;
+  bool no_comparison = false;
+  std::string json;
 };
 
 void table(const TableArgs& args) {
@@ -31,6 +37,9 @@ void table(const TableArgs& args) {
   options.timing = !args.no_timing;
   options.top_n = args.top_n;
   options.precision_k = args.precision_k;
+  options.compare = !args.no_comparison;
+  options.comparison_resamples = args.resamples;
+  options.comparison_seed = args.seed;
   const auto renderer = tables::make_table_renderer(args.format);
   const auto cells = tables::read_cell_results(args.results, options);
   const auto built = tables::build_ablation_table(cells, options);
@@ -39,6 +48,12 @@ void table(const TableArgs& args) {
     std::cout << text;
   else
     write_file_atomic(args.output, text);
+  // The comparison's numbers in full, beside the cells, whatever format was printed.
+  if (!built.comparison.baseline.empty()) {
+    const std::string json_file = args.json.empty() ? (std::filesystem::path(args.results) / "comparison.json").string() : args.json;
+    write_file_atomic(json_file, tables::render_ablation(built, "json"));
+    std::cerr << "comparison: " << json_file << '\n';
+  }
   if (!args.plots.empty()) {
     const auto plots = tables::write_ablation_plots(cells, built, args.plots);
     for (const auto& w : plots.warnings) std::cerr << "warning: " << w << '\n';
@@ -54,7 +69,7 @@ void add_table_command(CLI::App& app) {
   auto args = std::make_shared<TableArgs>();
   cmd->add_option("results", args->results, "results folder of `spbench matrix` (or any folder of run folders)")
       ->required();
-  cmd->add_option("--format", args->format, "md, csv, tex or html")
+  cmd->add_option("--format", args->format, "md, csv, tex, html or json")
       ->check(CLI::IsMember(tables::table_format_names()));
   cmd->add_option("--baseline", args->baseline, "the row other rows are compared with (Δ): a cell name, its id, or a row label");
   cmd->add_flag("--no-timing", args->no_timing, "leave out the training-time column (for comparing tables across machines)");
@@ -62,6 +77,13 @@ void add_table_command(CLI::App& app) {
   cmd->add_option("--precision-k", args->precision_k, "the precision@k entry shown (its label: 10, 50, 1%, …)");
   cmd->add_option("--plots", args->plots, "also write the plots (PNG, via gnuplot) into this folder");
   cmd->add_option("--output,-o", args->output, "write the table to this file instead of standard output");
+  cmd->add_option("--resamples", args->resamples,
+                  "with --baseline: bootstrap resamples (and random permutations) of the paired comparison (default 1000)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", args->seed, "with --baseline: seed of the comparison's bootstrap and permutations (default 0)");
+  cmd->add_flag("--no-comparison", args->no_comparison, "with --baseline: Δ only, no paired comparison (no predictions read)");
+  cmd->add_option("--json", args->json,
+                  "with --baseline: where the table and comparison go as JSON (default: RESULTS/comparison.json)");
   cmd->callback([args] { table(*args); });
 }
 

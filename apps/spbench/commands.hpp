@@ -19,6 +19,7 @@ void add_score_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_matrix_command(CLI::App& app);
 void add_table_command(CLI::App& app);
+void add_stats_command(CLI::App& app);
 
 // Loads the statically linked plugins, the plugin folder next to the
 // executable, SPBENCH_PLUGIN_PATH and `extra_dirs`. Refusals are printed; with

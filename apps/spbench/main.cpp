@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   spbench::cli::add_merge_command(app);
   spbench::cli::add_matrix_command(app);
   spbench::cli::add_table_command(app);
+  spbench::cli::add_stats_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

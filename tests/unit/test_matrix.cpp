@@ -140,6 +140,42 @@ TEST_CASE("Mistakes in the matrix section itself are reported with their locatio
   CHECK_THAT(format(none), Catch::Contains("excludes no cell"));
 }
 
+TEST_CASE("seeds: N and seeds: [list] are the seed axis, named like seed: [...] cells") {
+  std::vector<Diagnostic> d1, d2, d3;
+  const auto count = expand("matrix:\n  sampler: [uniform, strict-fair]\n  seeds: 3\n", d1);
+  const auto list = expand("matrix:\n  sampler: [uniform, strict-fair]\n  seeds: [0, 3, 07]\n", d2);
+  const auto plain = expand("matrix:\n  sampler: [uniform, strict-fair]\n  seed: [0, 1, 2]\n", d3);
+  INFO(format(d1) << format(d2) << format(d3));
+  REQUIRE(d1.empty());
+  REQUIRE(d2.empty());
+  REQUIRE(d3.empty());
+  CHECK(count.axis_keys == std::vector<std::string>{"sampler", "seed"});
+  // The same cells, ids and groups as the ordinary axis: a results folder
+  // started with `seed: [0, 1, 2]` continues under `seeds: 3`.
+  REQUIRE(names(count) == names(plain));
+  for (std::size_t i = 0; i < count.cells.size(); ++i) {
+    CHECK(count.cells[i].id == plain.cells[i].id);
+    CHECK(count.cells[i].group() == plain.cells[i].group());
+  }
+  CHECK(names(list) == std::vector<std::string>{"sampler=uniform,seed=0", "sampler=uniform,seed=3", "sampler=uniform,seed=7",
+                                                "sampler=strict-fair,seed=0", "sampler=strict-fair,seed=3",
+                                                "sampler=strict-fair,seed=7"});
+  CHECK(list.cells[1].group() == "sampler=uniform");
+}
+
+TEST_CASE("seeds: with seed:, or seeds that are not distinct integers, are refused where written") {
+  std::vector<Diagnostic> both, bad, zero, twice;
+  expand("matrix:\n  seed: [0, 1]\n  seeds: 2\n", both);
+  CHECK_THAT(format(both), Catch::Contains("m.yaml:3:3") && Catch::Contains("both `seeds:` and `seed:`"));
+  expand("matrix:\n  seeds: [0, x, -1, [2]]\n", bad);
+  CHECK(bad.size() == 3);
+  CHECK_THAT(format(bad), Catch::Contains("m.yaml:2:14: error: matrix.seeds: expected a seed (an integer >= 0), got 'x'"));
+  expand("matrix:\n  seeds: 0\n", zero);
+  CHECK_THAT(format(zero), Catch::Contains("expected a number of seeds >= 1"));
+  expand("matrix:\n  seeds: [1, 01]\n", twice);
+  CHECK_THAT(format(twice), Catch::Contains("the seed 1 appears twice"));
+}
+
 TEST_CASE("The slurm section and the resolved specs stay out of the experiment schema") {
   const fs::path dir = test::scratch_dir("matrix-slurm-section");
   std::ofstream(dir / "m.yaml") << "slurm: {partition: short, cpus: 4, time: '00:10:00'}\nmatrix: {seed: [0, 1]}\n";

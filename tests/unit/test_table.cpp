@@ -1,6 +1,7 @@
 // Ablation tables: approval tests for every format over a fixed set of fake
 // cell folders (tests/golden/table/results: seeds to group, a cell without
-// metrics, a failed cell, reference rows), plus the rules behind them.
+// metrics, a failed cell, reference rows, predictions.csv written by
+// make-predictions.py for the paired comparison), plus the rules behind them.
 // Regenerate the golden files with SPBENCH_UPDATE_GOLDEN=1 and review the diff.
 
 #include "catch.hpp"
@@ -13,7 +14,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "spbench/analysis/tables/ablation.hpp"
+#include "run_spbench.hpp"
 #include "skip.hpp"
 #include "test_paths.hpp"
 
@@ -191,4 +195,71 @@ TEST_CASE("Plots are written as PNG with gnuplot", "[needs-gnuplot]") {
     REQUIRE(png.size() > 1000);
     CHECK(png.compare(0, 4, "\x89PNG") == 0);
   }
+}
+
+TEST_CASE("With a baseline, every row is compared pairwise on the common architectures, Holm-corrected") {
+  const auto t = build_ablation_table(read_cell_results(fixture()), with_baseline());
+  CHECK(t.seeded);
+  CHECK(row(t, "sampler=uniform,strategy=one-shot").seeds == 3);
+  CHECK(row(t, "sampler=strict-fair,strategy=one-shot").seeds == 2);  // both finished, one without metrics
+  CHECK(row(t, "sampler=strict-fair,strategy=few-shot").seeds == 0);  // failed
+  const auto& c = t.comparison;
+  CHECK(c.baseline == "sampler=uniform,strategy=one-shot");
+  CHECK(c.resamples == 1000);
+  REQUIRE(c.rows.size() == 3);  // every row but the baseline
+  const auto& fair = c.rows[0];
+  REQUIRE(fair.compared);
+  CHECK(fair.result.architectures == 40);
+  CHECK(fair.result.a_seeds == std::vector<std::string>{"0"});  // the seed-1 cell has no predictions.csv
+  CHECK(fair.result.b_seeds == std::vector<std::string>{"0", "1", "2"});
+  CHECK_FALSE(fair.result.seeds_paired);
+  CHECK(fair.result.metrics[0].test == spbench::statistics::PairedTest::ArchitecturesSignFlip);
+  CHECK_FALSE(c.rows[1].compared);
+  CHECK_THAT(c.rows[1].problem, Catch::Contains("no finished cell with predictions.csv"));
+  // Holm over the two compared rows, per metric: never below the raw p, and
+  // what marks a column's Δ in the main table.
+  const std::size_t tau = column(t, "kendall_tau");
+  for (const auto* rc : {&c.rows[0], &c.rows[2]})
+    for (std::size_t k = 0; k < c.metrics.size(); ++k) {
+      CHECK(rc->p_holm[k] >= rc->result.metrics[k].p_value);
+      CHECK(rc->p_holm[k] <= std::min(1.0, 2 * rc->result.metrics[k].p_value) + 1e-15);
+    }
+  CHECK(fair.significant[0]);  // strict-fair's predictions are far less noisy
+  CHECK(row(t, "sampler=strict-fair,strategy=one-shot").significant[tau]);
+  CHECK_FALSE(row(t, "sampler=strict-fair,strategy=one-shot").significant[column(t, "best_truth")]);
+  AblationOptions off = with_baseline();
+  off.compare = false;
+  CHECK(build_ablation_table(read_cell_results(fixture()), off).comparison.baseline.empty());
+}
+
+TEST_CASE("The JSON table holds the comparison in full and spbench table writes it beside the cells") {
+  const fs::path dir = spbench::test::scratch_dir("table-comparison-json");
+  fs::copy(fixture(), dir / "results", fs::copy_options::recursive);
+  const auto r = spbench::test::run_spbench("table '" + (dir / "results").string() +
+                                            "' --baseline sampler=uniform,strategy=one-shot --format json --resamples 200 --seed 3");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  REQUIRE(fs::exists(dir / "results" / "comparison.json"));
+  const auto doc = nlohmann::json::parse(read(dir / "results" / "comparison.json"));
+  const auto& cmp = doc.at("comparison");
+  CHECK(cmp.at("bootstrap").at("resamples") == 200);
+  CHECK(cmp.at("bootstrap").at("seed") == 3);
+  const auto& tau = cmp.at("rows").at(0).at("metrics").at("kendall_tau");
+  CHECK(tau.at("ci_low").get<double>() < tau.at("delta").get<double>());
+  CHECK(tau.at("p_holm").get<double>() >= tau.at("p").get<double>());
+  CHECK(tau.at("test") == "architectures (sign-flip)");
+  CHECK(doc.at("rows").at(0).at("seeds") == 3);
+  // Standard output carried the same document (--format json), then the note on standard error.
+  CHECK_THAT(r.output, Catch::Contains("\"comparison\": {"));
+  // Same seed, same numbers; another number of resamples, another interval but the same Δ.
+  const auto again = build_ablation_table(read_cell_results(dir / "results"), [] {
+    AblationOptions o = with_baseline();
+    o.comparison_resamples = 200;
+    o.comparison_seed = 3;
+    return o;
+  }());
+  CHECK(again.comparison.rows[0].result.metrics[0].low == tau.at("ci_low").get<double>());
+  const auto other = build_ablation_table(read_cell_results(dir / "results"), with_baseline());
+  CHECK(other.comparison.rows[0].result.metrics[0].delta == tau.at("delta").get<double>());
+  CHECK(other.comparison.rows[0].result.metrics[0].low != tau.at("ci_low").get<double>());
 }

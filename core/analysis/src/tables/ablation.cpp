@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 namespace spbench::tables {
@@ -71,7 +72,13 @@ AblationTable build_ablation_table(const std::vector<CellResult>& cells, const A
     row.label = label;
     row.cells = static_cast<int>(members[label].size());
     if (row.cells > 1) t.grouped = true;
-    for (const auto* c : members[label]) row.finished += c->finished ? 1 : 0;
+    std::set<std::string> seeds;
+    for (const auto* c : members[label]) {
+      row.finished += c->finished ? 1 : 0;
+      if (c->finished && !c->seed.empty()) seeds.insert(c->seed);
+      if (!c->seed.empty()) t.seeded = true;
+    }
+    row.seeds = static_cast<int>(seeds.size());
     for (const auto& col : t.columns) {
       std::vector<double> values;
       for (const auto* c : members[label]) {
@@ -82,6 +89,7 @@ AblationTable build_ablation_table(const std::vector<CellResult>& cells, const A
     }
     row.delta.assign(nc, kNaN);
     row.best.assign(nc, false);
+    row.significant.assign(nc, false);
     t.rows.push_back(std::move(row));
   }
 
@@ -111,6 +119,7 @@ AblationTable build_ablation_table(const std::vector<CellResult>& cells, const A
     if (row.cells > 1) t.grouped = true;
     row.delta.assign(nc, kNaN);
     row.best.assign(nc, false);
+    row.significant.assign(nc, false);
     t.references.push_back(std::move(row));
   }
 
@@ -134,6 +143,17 @@ AblationTable build_ablation_table(const std::vector<CellResult>& cells, const A
         for (std::size_t c = 0; c < nc; ++c)
           if (row.values[c].n > 0 && base.values[c].n > 0) row.delta[c] = row.values[c].mean - base.values[c].mean;
       }
+    if (options.compare) {
+      std::vector<std::pair<std::string, std::vector<const CellResult*>>> grouped;
+      for (const auto& label : groups) grouped.emplace_back(label, members[label]);
+      t.comparison = compare_with_baseline(grouped, t.baseline, options);
+      for (const auto& rc : t.comparison.rows) {
+        auto row = std::find_if(t.rows.begin(), t.rows.end(), [&](const AblationRow& r) { return r.label == rc.label; });
+        for (std::size_t k = 0; k < t.comparison.metrics.size(); ++k)
+          for (std::size_t c = 0; c < nc; ++c)
+            if (t.columns[c].key == t.comparison.metrics[k]) row->significant[c] = rc.significant[k];
+      }
+    }
   }
 
   // The best value of a column among the cells' rows (references are for
@@ -158,7 +178,8 @@ TableFormat parse_table_format(const std::string& name) {
   if (name == "csv") return TableFormat::Csv;
   if (name == "tex" || name == "latex") return TableFormat::Tex;
   if (name == "html") return TableFormat::Html;
-  throw std::invalid_argument(fmt::format("unknown table format '{}' (md, csv, tex, html)", name));
+  if (name == "json") return TableFormat::Json;
+  throw std::invalid_argument(fmt::format("unknown table format '{}' (md, csv, tex, html, json)", name));
 }
 
 std::string render_ablation(const AblationTable& table, TableFormat format) {
@@ -167,6 +188,7 @@ std::string render_ablation(const AblationTable& table, TableFormat format) {
     case TableFormat::Csv: return render_ablation(table, "csv");
     case TableFormat::Tex: return render_ablation(table, "tex");
     case TableFormat::Html: return render_ablation(table, "html");
+    case TableFormat::Json: return render_ablation(table, "json");
   }
   return "";
 }

@@ -140,6 +140,9 @@ std::vector<CellResult> read_cell_results(const fs::path& results_dir, const Abl
         cell.name = c.value("name", "");
         cell.group = c.value("group", cell.name);
         cell.dir = results_dir / cell.id;
+        if (c.contains("axes") && c.at("axes").is_array())
+          for (const auto& axis : c.at("axes"))
+            if (axis.value("key", "") == "seed") cell.seed = axis.value("value", "");
         cells.push_back(std::move(cell));
       }
     } catch (const json::exception& e) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "spbench/analysis/tables/ablation_table.hpp"
 #include "spbench/analysis/tables/table_renderer.hpp"
@@ -26,11 +27,35 @@ struct Pieces {
 Pieces pieces(const AblationTable& t, const AblationRow& row, std::size_t c);
 
 std::string runs_text(const AblationRow& row);  // "3", or "2/3" when not all finished
+// The seeds column: distinct seeds among the row's finished cells.
+std::string seeds_text(const AblationRow& row);
+
+// One line of the paired comparison with the baseline: a row and a metric,
+// as text (the same numbers in every format). A row that could not be
+// compared is one line with `problem` set and the other fields empty.
+struct ComparisonLine {
+  std::string cell;
+  std::string key, title, tex, html;  // the metric's column
+  std::string seeds;      // "3 paired", "1 vs 3 (independent)"
+  std::string architectures;
+  std::string delta;      // "+0.034"
+  std::string interval;   // "[+0.010, +0.061]"
+  std::string p, p_holm;  // "0.031"; "n/a" without a test
+  bool significant = false;
+  std::string test;       // "seeds (sign-flip)", "architectures (sign-flip, seed 0 vs 0)"
+  std::string baseline_sd, mde;  // "0.018"; "n/a" for one seed
+  std::string problem;
+};
+std::vector<ComparisonLine> comparison_lines(const AblationTable& t);
+// "Paired comparison with the baseline (…): Δ on the common architectures, …": what the comparison table shows.
+std::string comparison_caption(const AblationTable& t);
+std::string p_text(double p);  // "3", or "2/3" when not all finished
 std::string row_label(const AblationRow& row);  // with " (reference)" / " (baseline)"
 
 std::unique_ptr<TableRenderer> make_markdown();
 std::unique_ptr<TableRenderer> make_csv();
 std::unique_ptr<TableRenderer> make_tex();
 std::unique_ptr<TableRenderer> make_html();
+std::unique_ptr<TableRenderer> make_json();
 
 }  // namespace spbench::tables::render

@@ -22,17 +22,37 @@ std::string tex_escape(const std::string& s) {
   return out;
 }
 
+// The paired comparison as a second tabular, one line per row and metric.
+std::string comparison(const AblationTable& t) {
+  if (t.comparison.baseline.empty()) return "";
+  std::string out = "\n% " + comparison_caption(t) + "\n";
+  out += "\\begin{tabular}{llrrrcrrlrr}\n\\toprule\n";
+  out += fmt::format("cell & metric & seeds & archs & $\\Delta$ & {:g}\\,\\% CI & $p$ & $p$ (Holm) & test & baseline sd & MDE \\\\\n\\midrule\n",
+                     t.comparison.confidence * 100);
+  for (const auto& l : comparison_lines(t)) {
+    if (!l.problem.empty()) {
+      out += tex_escape(l.cell) + " & & & & n/a & & & & \\multicolumn{3}{l}{not compared: " + tex_escape(l.problem) + "} \\\\\n";
+      continue;
+    }
+    out += fmt::format("{} & {} & {} & {} & ${}${} & ${}$ & {} & {} & {} & {} & {} \\\\\n", tex_escape(l.cell), l.tex,
+                       tex_escape(l.seeds), l.architectures, l.delta, l.significant ? "$^{*}$" : "", l.interval,
+                       tex_escape(l.p), tex_escape(l.p_holm), tex_escape(l.test), l.baseline_sd, l.mde);
+  }
+  out += "\\bottomrule\n\\end{tabular}\n";
+  return out;
+}
+
 std::string tex(const AblationTable& t) {
-  std::string spec = "lr";
+  std::string spec = t.seeded ? "lrr" : "lr";
   for (std::size_t c = 0; c < t.columns.size(); ++c) spec += "r";
   std::string out = "% spbench ablation table; needs \\usepackage{booktabs}\n";
   out += "\\begin{tabular}{" + spec + "}\n\\toprule\n";
-  out += "cell & runs";
+  out += t.seeded ? "cell & runs & seeds" : "cell & runs";
   for (const auto& c : t.columns) out += " & " + c.tex;
   out += " \\\\\n\\midrule\n";
   auto add = [&](const AblationRow& row) {
     out += (row.reference ? "\\emph{" + tex_escape(row_label(row)) + "}" : tex_escape(row_label(row))) + " & " +
-           runs_text(row);
+           runs_text(row) + (t.seeded ? " & " + seeds_text(row) : "");
     for (std::size_t c = 0; c < t.columns.size(); ++c) {
       out += " & ";
       if (row.reference && !t.columns[c].reference) continue;
@@ -53,7 +73,7 @@ std::string tex(const AblationTable& t) {
   if (!t.references.empty()) out += "\\midrule\n";
   for (const auto& r : t.references) add(r);
   out += "\\bottomrule\n\\end{tabular}\n";
-  return out;
+  return out + comparison(t);
 }
 
 class TexRenderer final : public TableRenderer {

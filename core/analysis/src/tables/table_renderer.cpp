@@ -14,6 +14,7 @@ const std::vector<TableFormatEntry>& table_formats() {
       {"csv", {}, render::make_csv},
       {"tex", {"latex"}, render::make_tex},
       {"html", {}, render::make_html},
+      {"json", {}, render::make_json},
   };
   return formats;
 }

@@ -112,6 +112,49 @@ std::vector<std::pair<std::string, std::string>> read_entry(const SpecNode& entr
   return out;
 }
 
+// The values of `seeds:`: N (seeds 0 … N-1) or a list of distinct integers
+// >= 0, as the seed axis' flow texts. A seed that is not a plain integer would
+// reach the spec's validation as a confusing "seed: expected an integer".
+std::vector<std::pair<std::string, SourceLocation>> seed_values(const SpecNode& entry,
+                                                                std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::pair<std::string, SourceLocation>> out;
+  auto integer = [](const std::string& t) {
+    return !t.empty() && t.size() <= 9 && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  const std::string hint = "write `seeds: 5` (seeds 0 to 4) or `seeds: [0, 3, 7]`";
+  if (entry.is_scalar()) {
+    if (!integer(entry.scalar) || std::stol(entry.scalar) < 1) {
+      diagnostics.push_back({entry.location, "matrix.seeds",
+                             fmt::format("expected a number of seeds >= 1 or a list of seeds, got '{}'", entry.scalar), hint});
+      return out;
+    }
+    const long n = std::stol(entry.scalar);
+    for (long i = 0; i < n; ++i) out.emplace_back(std::to_string(i), entry.location);
+    return out;
+  }
+  if (!entry.is_sequence() || entry.children.empty()) {
+    diagnostics.push_back({entry.location, "matrix.seeds",
+                           "expected a number of seeds or a non-empty list of seeds, got " + entry.describe(), hint});
+    return out;
+  }
+  std::set<long> seen;
+  for (const auto& v : entry.children) {
+    if (!v.is_scalar() || !integer(v.scalar)) {
+      diagnostics.push_back({v.location, "matrix.seeds",
+                             fmt::format("expected a seed (an integer >= 0), got {}", v.is_scalar() ? "'" + v.scalar + "'" : v.describe()), hint});
+      continue;
+    }
+    // The canonical text ("07" → "7"), so that `seeds:` and `seed:` name the same cells.
+    const long seed = std::stol(v.scalar);
+    if (!seen.insert(seed).second) {
+      diagnostics.push_back({v.location, "matrix.seeds", fmt::format("the seed {} appears twice", seed), ""});
+      continue;
+    }
+    out.emplace_back(std::to_string(seed), v.location);
+  }
+  return out;
+}
+
 // Flattens a YAML document into "a.b.c" → flow text of each leaf (lists as
 // one value: they are replaced as a whole, so a difference is a whole list).
 void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
@@ -194,6 +237,7 @@ MatrixDefinition expand_matrix(SpecNode& root, std::vector<Diagnostic>& diagnost
   std::vector<AxisDef> axes;
   const SpecNode* include = nullptr;
   const SpecNode* exclude = nullptr;
+  const SpecNode* seed_axis = matrix.find(kSeedAxis);
   for (const auto& entry : matrix.children) {
     if (entry.key == "include") {
       include = &entry;
@@ -201,6 +245,23 @@ MatrixDefinition expand_matrix(SpecNode& root, std::vector<Diagnostic>& diagnost
     }
     if (entry.key == "exclude") {
       exclude = &entry;
+      continue;
+    }
+    if (entry.key == kSeedsShorthand) {
+      // `seeds:` is the seed axis spelled as a count or a list of seeds; two
+      // spellings of one axis would make the cells ambiguous.
+      if (seed_axis) {
+        diagnostics.push_back({entry.key_location, "matrix.seeds",
+                               fmt::format("both `seeds:` and `seed:` are given (`seed:` at line {})",
+                                           seed_axis->key_location.line),
+                               "keep one: `seeds: 3` means `seed: [0, 1, 2]`"});
+        continue;
+      }
+      AxisDef axis{kSeedAxis, {}};
+      for (auto& [text, location] : seed_values(entry, diagnostics)) axis.values.emplace_back(text, location);
+      if (axis.values.empty()) continue;
+      axes.push_back(std::move(axis));
+      def.axis_keys.push_back(kSeedAxis);
       continue;
     }
     const std::string path = "matrix." + entry.key;

@@ -1,11 +1,12 @@
 #pragma once
 // Ablation tables over a matrix's results folder (`spbench table`): one row
 // per cell, cells that differ only in `seed` grouped as mean ± std (n), Δ
-// against a baseline row, the best value of each column marked, and the
+// against a baseline row with the paired comparison of every row with it
+// (baseline_comparison.hpp), the best value of each column marked, and the
 // reference rows (parameters, FLOPs) of the cells' metrics.json.
 //
 // The parts: reading the results (cell_results.hpp), the table's content
-// (ablation_table.hpp), its formats (table_renderer.hpp: md, csv, tex, html,
+// (ablation_table.hpp), its formats (table_renderer.hpp: md, csv, tex, html, json,
 // one renderer each) and the plots (ablation_plots.hpp).
 
 #include <filesystem>
@@ -18,8 +19,8 @@
 
 namespace spbench::tables {
 
-enum class TableFormat { Markdown, Csv, Tex, Html };
-// "md", "csv", "tex", "html"; throws std::invalid_argument otherwise.
+enum class TableFormat { Markdown, Csv, Tex, Html, Json };
+// "md", "csv", "tex", "html", "json"; throws std::invalid_argument otherwise.
 TableFormat parse_table_format(const std::string& name);
 
 std::string render_ablation(const AblationTable& table, TableFormat format);

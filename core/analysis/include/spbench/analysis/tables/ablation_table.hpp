@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "spbench/analysis/tables/baseline_comparison.hpp"
 #include "spbench/analysis/tables/cell_results.hpp"
 
 namespace spbench::tables {
@@ -31,11 +32,15 @@ struct AblationRow {
   std::string label;
   int cells = 0;     // cells in the group
   int finished = 0;  // of which finished
+  int seeds = 0;     // distinct seed values among the finished cells (0 without a seed axis)
   bool baseline = false;
   bool reference = false;
   std::vector<Stat> values;   // one per column
   std::vector<double> delta;  // one per column; NaN: none
   std::vector<bool> best;     // one per column
+  // One per column: the paired comparison with the baseline found a
+  // difference (Holm-adjusted p < alpha); false where not compared.
+  std::vector<bool> significant;
 };
 
 struct AblationTable {
@@ -44,6 +49,8 @@ struct AblationTable {
   std::vector<AblationRow> references;  // parameters, FLOPs
   std::string baseline;                 // label of the baseline row, when there is one
   bool grouped = false;                 // some row averages several cells
+  bool seeded = false;                  // the cells have a seed axis: the table shows seeds per row
+  BaselineComparison comparison;        // with a baseline (and options.compare)
 };
 
 // Throws std::runtime_error for a baseline that names no row (with the rows).

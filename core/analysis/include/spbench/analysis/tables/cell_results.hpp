@@ -10,6 +10,7 @@
 // Only finished cells contribute values.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -22,6 +23,7 @@ struct CellResult {
   std::string id;
   std::string name;   // "sampler=uniform,strategy=one-shot,seed=0"; empty for a spec without matrix
   std::string group;  // the name without the seed axis
+  std::string seed;   // the seed axis' value ("" without one): pairs cells across rows
   std::filesystem::path dir;
   bool finished = false;
   std::map<std::string, double> values;  // by column key; absent: not available
@@ -36,6 +38,11 @@ struct AblationOptions {
   bool timing = true;             // include the training-time column
   std::size_t top_n = 10;         // which point of the top-n Kendall curve
   std::string precision_k = "10"; // which precision@k entry (its label: "10", "1%", …)
+  // The paired comparison with the baseline (baseline_comparison.hpp), from
+  // the cells' predictions.csv; only with a baseline.
+  bool compare = true;
+  std::size_t comparison_resamples = 1000;  // bootstrap resamples and random permutations
+  std::uint64_t comparison_seed = 0;
 };
 
 // Reads <results>/matrix.json and every cell's folder. Without matrix.json,

@@ -8,7 +8,7 @@
 //   matrix:
 //     sampler: [uniform, strict-fair]
 //     strategy: [one-shot, few-shot]
-//     seed: [0, 1, 2]
+//     seeds: 3                      # the seed axis: seed: [0, 1, 2]
 //     exclude: [{sampler: uniform, strategy: few-shot}]
 //   slurm: {partition: short, time: "01:00:00", cpus: 4}
 //
@@ -40,6 +40,9 @@ struct AxisValue {
 // The key of the axis whose cells are repetitions rather than variations:
 // the table groups cells that differ only in it (mean ± std over seeds).
 inline constexpr const char* kSeedAxis = "seed";
+// `seeds: N` (seeds 0 … N-1) or `seeds: [0, 3, 7]` in the matrix section is
+// the seed axis written as what it is; giving both `seeds:` and `seed:` is an error.
+inline constexpr const char* kSeedsShorthand = "seeds";
 
 struct Cell {
   std::size_t index = 0;  // position in the expansion (the Slurm array task id)
