@@ -83,6 +83,24 @@ TEST_CASE("A sample has K members of the subset, depends on the seed and is repr
   CHECK_FALSE(big.notes.empty());
 }
 
+TEST_CASE("A sample's own seed fixes its architectures whatever the run's seed", "[evaluation]") {
+  ExperimentSpec spec;
+  spec.evaluation.architectures = selection(Kind::Sample, 50);
+  spec.seed = 1;
+  CHECK(architecture_sample_seed(spec) == 1u);  // no seed of its own: the run's
+  spec.evaluation.architectures.seed = 7;
+  auto drawn = [&] {
+    return indices(select_architectures(spec.evaluation.architectures, SearchSpace(kSubset), architecture_sample_seed(spec))
+                       .architectures);
+  };
+  const auto with_run_seed_1 = drawn();
+  spec.seed = 2;
+  CHECK(architecture_sample_seed(spec) == 7u);
+  CHECK(drawn() == with_run_seed_1);
+  spec.evaluation.architectures.seed = 8;
+  CHECK(drawn() != with_run_seed_1);
+}
+
 TEST_CASE("A stratified sample draws one architecture from each ground-truth stratum", "[evaluation]") {
   const auto truth = index_truth();
   const auto set = select_architectures(selection(Kind::Sample, 8, true), SearchSpace(), 3, &truth);

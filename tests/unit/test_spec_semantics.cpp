@@ -283,6 +283,7 @@ TEST_CASE("the printed resolved spec reads back as an equal spec and prints iden
            {"evaluation.architectures=all"},
            {"evaluation.architectures=unique", "evaluation.bn=running", "supernet.bn.track_running_stats=true"},
            {"evaluation.architectures={sample: 30, stratified: true}", "evaluation.bn={recalibrate: 3}"},
+           {"evaluation.architectures={sample: 30, stratified: false, seed: 7}"},
            {"evaluation.bn={recalibrate: 20, momentum: 0.1, reset: false}", "data.split=train-valid",
             "data.valid_fraction=0.1"},
            {"evaluation.architectures={top: 4}"}}) {

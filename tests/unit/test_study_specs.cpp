@@ -164,6 +164,7 @@ TEST_CASE("The full profile is NAS-Bench-201's setting and the CPU proxy a small
   CHECK(cpu.evaluation.architectures.kind == ArchitectureSelection::Kind::Sample);
   CHECK(cpu.evaluation.architectures.count == 500);
   CHECK(cpu.evaluation.architectures.stratified);
+  CHECK(cpu.evaluation.architectures.seed == 0);  // the same 500 for every run seed
   CHECK(cpu.evaluation.bn == EvaluationSpec::BnMode::Recalibrate);
   CHECK(cpu.ground_truth.column == "cifar10_test_acc");
 }

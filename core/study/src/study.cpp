@@ -62,7 +62,8 @@ StudyResult run_study(const StudyInputs& in, const fs::path& run_dir, ShardSpec 
       say(sink, "note: with stand-alone ground truth the evaluated set is the stand-alone set "
                 "(ground_truth.stand_alone.architectures); evaluation.architectures is not used");
   } else {
-    ArchitectureSet set = select_architectures(spec.evaluation.architectures, spec.run.space, spec.seed,
+    ArchitectureSet set = select_architectures(spec.evaluation.architectures, spec.run.space,
+                                               architecture_sample_seed(spec),
                                                csv_truth ? &csv_truth->values : nullptr);
     for (const auto& n : set.notes) say(sink, "note: " + n);
     archs = std::move(set.architectures);

@@ -139,6 +139,11 @@ std::vector<CellArch> stratified_sample(const std::vector<CellArch>& candidates,
   return out;
 }
 
+std::uint64_t architecture_sample_seed(const ExperimentSpec& spec) {
+  const std::int64_t own = spec.evaluation.architectures.seed;
+  return static_cast<std::uint64_t>(own >= 0 ? own : spec.seed);
+}
+
 ArchitectureSet select_architectures(const ArchitectureSelection& selection, const SearchSpace& space,
                                      std::uint64_t seed, const tables::IndexedValues* truth) {
   using Kind = ArchitectureSelection::Kind;

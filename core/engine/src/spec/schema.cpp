@@ -407,14 +407,17 @@ std::vector<SpecKey> declare() {
   {
     SpecKey& k = add(custom("evaluation.architectures", "see below", "`all`",
                             "which architectures the trained super-network ranks"));
-    k.subkeys = {"sample", "stratified", "list", "top"};
+    k.subkeys = {"sample", "stratified", "seed", "list", "top"};
     print_inline(k, [](const ExperimentSpec& s) -> std::string {
       const ArchitectureSelection& a = s.evaluation.architectures;
       switch (a.kind) {
         case ArchitectureSelection::Kind::All: return "all";
         case ArchitectureSelection::Kind::Unique: return "unique";
         case ArchitectureSelection::Kind::Sample:
-          return fmt::format("{{sample: {}, stratified: {}}}", a.count, yaml_bool(a.stratified));
+          // The sample's own seed only when given, so older specs print as they did.
+          return a.seed < 0 ? fmt::format("{{sample: {}, stratified: {}}}", a.count, yaml_bool(a.stratified))
+                            : fmt::format("{{sample: {}, stratified: {}, seed: {}}}", a.count,
+                                          yaml_bool(a.stratified), a.seed);
         case ArchitectureSelection::Kind::List: return fmt::format("{{list: {}}}", yaml_string(a.file));
         case ArchitectureSelection::Kind::Top: return fmt::format("{{top: {}}}", a.count);
       }

@@ -486,6 +486,9 @@ void Validator::architectures(const SpecNode* e) {
       out.architectures.stratified = boolean(m, "stratified", path + ".stratified", false);
       if (const SpecNode* s = m->find("stratified"); s && !sample)
         error(s->key_location, path + ".stratified", "stratified applies to {sample: K} only");
+      out.architectures.seed = integer(m, "seed", path + ".seed", -1, 0, INT64_MAX);
+      if (const SpecNode* s = m->find("seed"); s && !sample)
+        error(s->key_location, path + ".seed", "seed applies to {sample: K} only");
     }
   }
 }

@@ -35,6 +35,10 @@ struct ArchitectureSet {
 //  top K      the K members with the highest ground truth (ties: lower index)
 // `truth` is needed by `top` and stratified samples (std::invalid_argument
 // without it). K larger than what is available takes everything, with a note.
+// The seed a spec's architecture sample is drawn with: the selection's own
+// `seed` when given, else the run's.
+std::uint64_t architecture_sample_seed(const ExperimentSpec& spec);
+
 ArchitectureSet select_architectures(const ArchitectureSelection& selection, const SearchSpace& space,
                                      std::uint64_t seed, const tables::IndexedValues* truth = nullptr);
 

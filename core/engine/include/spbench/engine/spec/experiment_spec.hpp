@@ -55,6 +55,10 @@ struct ArchitectureSelection {
   Kind kind = Kind::All;
   std::int64_t count = 0;  // Sample, Top: K
   bool stratified = false; // Sample only
+  // Sample only: the sample's seed; < 0: the run's `seed`. A fixed one lets
+  // runs with different seeds score the same architectures, so that a paired
+  // comparison over seeds has one architecture set.
+  std::int64_t seed = -1;
   std::string file;        // List: absolute path of the architecture list
 };
 
