@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <random>
 #include <spbench/analysis/metrics/correlation.hpp>
+#include <spbench/analysis/metrics/ranking_metrics.hpp>
+#include <spbench/analysis/metrics/resample_correlations.hpp>
 #include <vector>
 
 using namespace spbench::metrics;
@@ -198,4 +200,45 @@ TEST_CASE("Kendall tau-b on the whole NAS-Bench-201 size takes milliseconds") {
   CHECK(!std::isnan(tau));
   // An O(n²) version needs about 1.2e8 pair comparisons, far above this.
   CHECK(ms < 500);
+}
+
+TEST_CASE("Correlations of a resample given as counts equal those of the materialised resample, ties included") {
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    INFO("trial " << trial);
+    const std::size_t n = 5 + static_cast<std::size_t>(trial) * 3;
+    std::vector<double> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Few distinct values on both sides (trial % 3 == 0: all distinct), so
+      // that ties in x, in y and in both occur.
+      x[i] = trial % 3 == 0 ? static_cast<double>(rng() % 100000) : static_cast<double>(rng() % 4);
+      y[i] = trial % 3 == 0 ? static_cast<double>(rng() % 100000) : static_cast<double>(rng() % 3);
+    }
+    ResampleCorrelations resample(x, y);
+    std::vector<std::uint32_t> counts(n, 0);
+    std::vector<double> bx, by;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto j = static_cast<std::size_t>(uniform_index(rng, n));
+      ++counts[j];
+      bx.push_back(x[j]);
+      by.push_back(y[j]);
+    }
+    const auto got = resample(counts);
+    const double want[3] = {kendall_tau_b(bx, by), spearman_rho(bx, by), pearson_r(bx, by)};
+    for (int k = 0; k < 3; ++k) {
+      INFO("metric " << k);
+      if (std::isnan(want[k])) {
+        CHECK(std::isnan(got[static_cast<std::size_t>(k)]));
+      } else {
+        CHECK(got[static_cast<std::size_t>(k)] == Approx(want[k]).margin(1e-12));
+      }
+    }
+    // tau-b from integer pair counts: exactly equal.
+    if (!std::isnan(want[0])) CHECK(got[0] == want[0]);
+  }
+  // A resample that drew one pair only: every metric undefined.
+  std::vector<double> x{1, 2, 3}, y{3, 1, 2};
+  ResampleCorrelations resample(x, y);
+  const auto one = resample({3, 0, 0});
+  for (double v : one) CHECK(std::isnan(v));
 }

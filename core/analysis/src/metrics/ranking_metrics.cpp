@@ -1,12 +1,16 @@
 #include "spbench/analysis/metrics/ranking_metrics.hpp"
 
+#include "spbench/analysis/metrics/resample_correlations.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 #include "report_json.hpp"
 #include "spbench/analysis/metrics/correlation.hpp"
@@ -156,19 +160,40 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
   std::mt19937_64 rng(options.bootstrap_seed);
   std::vector<double> samples[3];
   for (auto& s : samples) s.reserve(options.bootstrap_resamples);
-  std::vector<double> bx(n), by(n);
-  for (std::size_t b = 0; b < options.bootstrap_resamples; ++b) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto j = static_cast<std::size_t>(uniform_index(rng, n));
-      bx[i] = pred[j];
-      by[i] = truth[j];
+  // Each resample as counts per architecture (the same draws, in the same
+  // order, as picking n architectures in turn), scored without materialising
+  // it. The draws stay on one generator, in chunks; the chunk's resamples are
+  // scored on several threads, each with its own scratch, so the intervals
+  // do not depend on the number of threads.
+  const ResampleCorrelations prototype(pred, truth);
+  const std::size_t threads = std::max<std::size_t>(
+      1, std::min<std::size_t>({std::thread::hardware_concurrency(), 8, options.bootstrap_resamples}));
+  std::vector<ResampleCorrelations> scorers(threads, prototype);
+  constexpr std::size_t kChunk = 64;
+  std::vector<std::vector<std::uint32_t>> counts(std::min(kChunk, options.bootstrap_resamples),
+                                                 std::vector<std::uint32_t>(n));
+  std::vector<std::array<double, 3>> chunk_stats(counts.size());
+  for (std::size_t first = 0; first < options.bootstrap_resamples; first += kChunk) {
+    const std::size_t size = std::min(kChunk, options.bootstrap_resamples - first);
+    for (std::size_t b = 0; b < size; ++b) {
+      std::fill(counts[b].begin(), counts[b].end(), 0u);
+      for (std::size_t i = 0; i < n; ++i) ++counts[b][static_cast<std::size_t>(uniform_index(rng, n))];
     }
-    const double stats[3] = {kendall_tau_b(bx, by), spearman_rho(bx, by), pearson_r(bx, by)};
-    for (int s = 0; s < 3; ++s) {
-      if (std::isnan(stats[s]))
-        ++estimates[s]->undefined_resamples;
-      else
-        samples[s].push_back(stats[s]);
+    auto work = [&](std::size_t t) {
+      for (std::size_t b = t; b < size; b += threads) chunk_stats[b] = scorers[t](counts[b]);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    for (std::size_t b = 0; b < size; ++b) {
+      const std::array<double, 3>& stats = chunk_stats[b];
+      for (int s = 0; s < 3; ++s) {
+        if (std::isnan(stats[s]))
+          ++estimates[s]->undefined_resamples;
+        else
+          samples[s].push_back(stats[s]);
+      }
     }
   }
   const double alpha = 1.0 - options.confidence;
