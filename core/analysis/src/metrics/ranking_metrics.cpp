@@ -37,16 +37,6 @@ std::vector<double> pick(const std::vector<double>& v, const std::vector<std::si
   return out;
 }
 
-// Percentile of sorted values with linear interpolation between order
-// statistics (the common "type 7" definition).
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return kNaN;
-  const double h = p * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
 std::string fraction_label(double fraction) {
   return fmt::format("{:g}%", fraction * 100.0);
 }
@@ -121,6 +111,14 @@ BestPredicted best_predicted(const std::vector<double>& pred, const std::vector<
   best.true_rank = static_cast<std::size_t>(better) + 1;
   best.true_percentile = 1.0 - static_cast<double>(better) / static_cast<double>(truth.size());
   return best;
+}
+
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return kNaN;
+  const double h = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 RankingReport score_ranking(const std::vector<double>& pred, const std::vector<double>& truth,

@@ -67,14 +67,6 @@ const char* test_name(PairedTest test) {
   return "none";
 }
 
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
 double paired_metric(const std::string& key, const std::vector<double>& prediction, const std::vector<double>& truth,
                      const PairedOptions& options) {
   if (key == "kendall_tau") return metrics::kendall_tau_b(prediction, truth);
@@ -187,8 +179,8 @@ PairedComparison compare_paired(const PairedData& data, const PairedOptions& opt
   const double alpha = 1 - options.confidence;
   for (std::size_t k = 0; k < nm; ++k) {
     std::sort(deltas[k].begin(), deltas[k].end());
-    out.metrics[k].low = percentile(deltas[k], alpha / 2);
-    out.metrics[k].high = percentile(deltas[k], 1 - alpha / 2);
+    out.metrics[k].low = metrics::percentile(deltas[k], alpha / 2);
+    out.metrics[k].high = metrics::percentile(deltas[k], 1 - alpha / 2);
   }
 
   // The tests: over seeds where there are several, else over architectures.

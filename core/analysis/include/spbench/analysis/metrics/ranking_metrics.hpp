@@ -105,6 +105,11 @@ struct RankingReport {
 RankingReport score_ranking(const std::vector<double>& pred, const std::vector<double>& truth,
                             const RankingOptions& options = {}, const std::vector<int>& ids = {});
 
+// The percentile of sorted samples with linear interpolation between order
+// statistics (the common "type 7" definition, numpy's default), q in [0, 1];
+// NaN for no samples. Every bootstrap interval of the project uses it.
+double percentile(const std::vector<double>& sorted, double q);
+
 // A uniform integer in [0, n), n > 0. Portable, unlike
 // std::uniform_int_distribution (whose algorithm is implementation-defined),
 // so that a seed gives the same intervals with every standard library.

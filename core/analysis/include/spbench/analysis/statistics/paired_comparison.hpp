@@ -102,8 +102,5 @@ PairedComparison compare_paired(const PairedData& data, const PairedOptions& opt
 // undefined_resamples, test, exact, p, baseline_sd, standard_error, df, mde}}}.
 std::string to_json(const PairedComparison& comparison, int indent = 2);
 
-// The percentile of sorted samples with linear interpolation between order
-// statistics (numpy's default), q in [0, 1]; NaN for no samples.
-double percentile(const std::vector<double>& sorted, double q);
 
 }  // namespace spbench::statistics
