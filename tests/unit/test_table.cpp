@@ -179,7 +179,7 @@ TEST_CASE("Without gnuplot, plots are skipped with a warning") {
 }
 
 // A CTest test of its own (test_table:needs-gnuplot), "Skipped" without gnuplot.
-TEST_CASE("Plots are written as PNG with gnuplot", "[needs-gnuplot]") {
+TEST_CASE("Plots are written as PNG, SVG and PDF with gnuplot", "[needs-gnuplot]") {
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
     SPBENCH_SKIP("gnuplot is not installed (scripts/setup installs gnuplot-nox)");
   const auto cells = read_cell_results(fixture());
@@ -188,12 +188,22 @@ TEST_CASE("Plots are written as PNG with gnuplot", "[needs-gnuplot]") {
   const auto plots = write_ablation_plots(cells, t, out / "png");
   INFO((plots.warnings.empty() ? "" : plots.warnings.front()));
   CHECK(plots.warnings.empty());
-  REQUIRE(plots.written.size() == 3);
-  for (const char* name : {"topn-kendall.png", "scatter.png", "ablation.png"}) {
-    const std::string png = read(out / "png" / name);
+  REQUIRE(plots.written.size() == 9);
+  for (const char* name : {"topn-kendall", "scatter", "ablation"}) {
     INFO(name);
+    const std::string png = read(out / "png" / (std::string(name) + ".png"));
     REQUIRE(png.size() > 1000);
     CHECK(png.compare(0, 4, "\x89PNG") == 0);
+    const std::string svg = read(out / "png" / (std::string(name) + ".svg"));
+    CHECK(svg.find("<svg") != std::string::npos);
+    CHECK(svg.find("</svg>") != std::string::npos);
+    const std::string pdf = read(out / "png" / (std::string(name) + ".pdf"));
+    REQUIRE(pdf.size() > 1000);
+    CHECK(pdf.compare(0, 5, "%PDF-") == 0);
+    // The plot itself (terminal-free) and the script that renders it in every format.
+    CHECK(fs::exists(out / "png" / (std::string(name) + ".plot.gp")));
+    CHECK_THAT(read(out / "png" / (std::string(name) + ".gp")),
+               Catch::Contains("pngcairo") && Catch::Contains("svg") && Catch::Contains("pdfcairo"));
   }
 }
 

@@ -8,23 +8,10 @@ namespace spbench::tables::render {
 
 namespace {
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // The paired comparison as a second table, one line per row and metric.
 std::string comparison(const AblationTable& t) {
-  if (t.comparison.baseline.empty()) return "";
+  // No other row (a table of the baseline alone): no comparison table.
+  if (t.comparison.baseline.empty() || t.comparison.rows.empty()) return "";
   std::string out = "<table class=\"spbench-comparison\">\n<caption>" + html_escape(comparison_caption(t)) + "</caption>\n";
   out += fmt::format("<thead>\n<tr><th>cell</th><th>metric</th><th>seeds</th><th>archs</th><th>&Delta;</th><th>{:g} % CI</th>"
                      "<th>p</th><th>p (Holm)</th><th>test</th><th>baseline sd</th><th>MDE</th></tr>\n</thead>\n<tbody>\n",

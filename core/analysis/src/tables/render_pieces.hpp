@@ -51,6 +51,8 @@ std::vector<ComparisonLine> comparison_lines(const AblationTable& t);
 std::string comparison_caption(const AblationTable& t);
 std::string p_text(double p);  // "3", or "2/3" when not all finished
 std::string row_label(const AblationRow& row);  // with " (reference)" / " (baseline)"
+// Text for HTML content and attribute values: & < > " escaped.
+std::string html_escape(const std::string& s);
 
 std::unique_ptr<TableRenderer> make_markdown();
 std::unique_ptr<TableRenderer> make_csv();
