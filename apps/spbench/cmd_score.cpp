@@ -5,7 +5,7 @@
 
 #include <spbench/analysis/metrics/score_predictions.hpp>
 
-#include "commands.hpp"
+#include "analysis_commands.hpp"
 
 namespace spbench::cli {
 

@@ -11,7 +11,7 @@
 #include <spbench/analysis/statistics/paired_comparison.hpp>
 #include <spbench/analysis/tables/baseline_comparison.hpp>
 
-#include "commands.hpp"
+#include "analysis_commands.hpp"
 
 namespace spbench::cli {
 

@@ -10,7 +10,7 @@
 #include <spbench/util/atomic_file.hpp>
 #include <spbench/analysis/tables/ablation.hpp>
 
-#include "commands.hpp"
+#include "analysis_commands.hpp"
 
 namespace spbench::cli {
 
@@ -75,7 +75,7 @@ void add_table_command(CLI::App& app) {
   cmd->add_flag("--no-timing", args->no_timing, "leave out the training-time column (for comparing tables across machines)");
   cmd->add_option("--top-n", args->top_n, "the point of the top-n Kendall curve shown")->check(CLI::PositiveNumber);
   cmd->add_option("--precision-k", args->precision_k, "the precision@k entry shown (its label: 10, 50, 1%, …)");
-  cmd->add_option("--plots", args->plots, "also write the plots (PNG, via gnuplot) into this folder");
+  cmd->add_option("--plots", args->plots, "also write the plots (PNG, SVG and PDF, via gnuplot) into this folder");
   cmd->add_option("--output,-o", args->output, "write the table to this file instead of standard output");
   cmd->add_option("--resamples", args->resamples,
                   "with --baseline: bootstrap resamples (and random permutations) of the paired comparison (default 1000)")

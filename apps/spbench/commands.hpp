@@ -1,5 +1,8 @@
 #pragma once
-// The subcommands of the `spbench` tool; each registers itself on the app.
+// The subcommands of the `spbench` tool that build, train or load
+// super-networks (LibTorch); each registers itself on the app. They are
+// compiled into the spbench-cli library, whose entry point
+// spbench_cli_main (cli_main.cpp) the executable loads for them.
 
 #include <CLI/CLI.hpp>
 
@@ -9,17 +12,16 @@
 
 #include <spbench/engine/plugins/plugin_registry.hpp>
 
+#include "analysis_commands.hpp"
+
 namespace spbench::cli {
 
 void add_plugins_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_arch_command(CLI::App& app);
-void add_score_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_matrix_command(CLI::App& app);
-void add_table_command(CLI::App& app);
-void add_stats_command(CLI::App& app);
 
 // Loads the statically linked plugins, the plugin folder next to the
 // executable, SPBENCH_PLUGIN_PATH and `extra_dirs`. Refusals are printed; with

@@ -1,60 +1,54 @@
 // spbench: ranking correlation of single-path weight-sharing super-networks.
+//
+// Loading LibTorch costs about a second before main() even starts (its
+// static operator registrations), more than `spbench score` spends on 1,000
+// bootstrap resamples of 15,625 architectures. So this executable links only
+// the torch-free layers and runs the analysis commands (score, stats, table,
+// report) itself; for every other subcommand (and for --help and --version,
+// which list them all) it loads the spbench-cli library beside it and hands
+// over the command line. The library stays loaded until the process exits.
 
-#include <fmt/format.h>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
 
 #include <iostream>
+#include <string_view>
 
-#include <spbench/util/yaml/diagnostic.hpp>
+#include "analysis_commands.hpp"
 
-#include "commands.hpp"
+namespace {
 
-namespace spbench::cli {
-std::string g_command_line;
-
-void load_plugins(PluginRegistry& registry, const std::vector<std::filesystem::path>& extra_dirs, bool strict,
-                  bool default_dirs) {
-  std::vector<std::filesystem::path> dirs;
-  if (default_dirs) dirs = default_plugin_directories();
-  dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
-  std::vector<PluginError> errors;
-  for (const auto& dir : dirs) {
-    auto e = registry.load_directory(dir);
-    errors.insert(errors.end(), e.begin(), e.end());
-  }
-  for (const auto& e : errors) std::cerr << (strict ? "error: " : "warning: ") << e.what() << '\n';
-  if (strict && !errors.empty())
-    throw std::runtime_error(fmt::format("{} plugin librar{} refused (see above)", errors.size(),
-                                         errors.size() == 1 ? "y was" : "ies were"));
-}
-}  // namespace spbench::cli
-
-int main(int argc, char** argv) {
-  for (int i = 0; i < argc; ++i) {
-    if (i) spbench::cli::g_command_line += ' ';
-    spbench::cli::g_command_line += argv[i];
-  }
-  CLI::App app{"spbench: how well do weight-sharing single-path super-networks rank architectures?"};
+int run_analysis(int argc, char** argv) {
+  CLI::App app{spbench::cli::kAppDescription};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("spbench ") + spbench::kProjectVersion);
-  spbench::cli::add_plugins_command(app);
-  spbench::cli::add_validate_command(app);
-  spbench::cli::add_run_command(app);
-  spbench::cli::add_arch_command(app);
   spbench::cli::add_score_command(app);
-  spbench::cli::add_merge_command(app);
-  spbench::cli::add_matrix_command(app);
-  spbench::cli::add_table_command(app);
   spbench::cli::add_stats_command(app);
+  spbench::cli::add_table_command(app);
+  spbench::cli::add_report_command(app);
+  return spbench::cli::run_app(app, argc, argv);
+}
+
+int run_full(int argc, char** argv) {
+  // Installed and built alike: <prefix>/bin/spbench, <prefix>/lib/libspbench-cli.so.
+  const auto library = boost::dll::program_location().parent_path().parent_path() / "lib" /
+                       ("libspbench-cli" + boost::dll::shared_library::suffix().string());
+  // Never unloaded (hence new without delete): objects with static storage
+  // in the library and in LibTorch are destroyed at exit, after main returns,
+  // and must find their code still mapped.
+  boost::dll::shared_library* cli = nullptr;
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const spbench::SpecError& e) {
-    std::cerr << spbench::format(e.diagnostics());
-    return 2;
+    cli = new boost::dll::shared_library(library);
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << '\n';
+    std::cerr << "error: cannot load " << library.string() << " (the spbench commands that need LibTorch): "
+              << e.what() << '\n';
     return 1;
   }
-  return 0;
+  return cli->get<int(int, char**)>("spbench_cli_main")(argc, argv);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && spbench::cli::is_analysis_command(argv[1])) return run_analysis(argc, argv);
+  return run_full(argc, argv);
 }

@@ -15,6 +15,7 @@
 
 #include "spbench/analysis/tables/ablation.hpp"
 #include "spbench/analysis/tables/report_page.hpp"
+#include "run_spbench.hpp"
 #include "skip.hpp"
 #include "test_paths.hpp"
 
@@ -292,3 +293,24 @@ TEST_CASE("The report page embeds its plots as PNG data URIs and refers to nothi
   CHECK_THAT(script, Catch::Contains("set ytics (\"" + bars.bars[0].label + " *\" 1, \"" + bars.bars[1].label + " *\" 0)"));
 }
 
+TEST_CASE("spbench report writes the page for a results folder where -o says and refuses a folder without cells",
+          "[report]") {
+  const fs::path results = report_fixture("report-command");
+  const fs::path page = results.parent_path() / "page.html";
+  const auto r = spbench::test::run_spbench("report '" + results.string() + "' --baseline '" + kBaseline +
+                                            "' --resamples 200 -o '" + page.string() + "'");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  REQUIRE(fs::exists(page));
+  const std::string html = read(page);
+  CHECK(tag_problem(html).empty());
+  for (const auto& e : fs::directory_iterator(results))
+    if (e.is_directory() && e.path().filename() != "plots") CHECK(count(html, "cell-" + e.path().filename().string()) >= 1);
+  CHECK(r.output.find(page.string()) != std::string::npos);
+
+  const fs::path empty = spbench::test::scratch_dir("report-command-empty");
+  const auto refused = spbench::test::run_spbench("report '" + empty.string() + "'");
+  INFO(refused.output);
+  CHECK(refused.status != 0);
+  CHECK_FALSE(fs::exists(empty / "report.html"));
+}

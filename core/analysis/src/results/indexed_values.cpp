@@ -7,7 +7,7 @@
 #include <cmath>
 #include <exception>
 
-#include "spbench/sdk/cell_architecture.hpp"
+#include "spbench/space/cell_architecture.hpp"
 #include "spbench/analysis/results/ground_truth.hpp"
 
 namespace spbench::tables {

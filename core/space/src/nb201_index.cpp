@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "spbench/sdk/cell_architecture.hpp"
+#include "spbench/space/cell_architecture.hpp"
 
 namespace spbench {
 namespace {

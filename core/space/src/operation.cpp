@@ -1,4 +1,4 @@
-#include "spbench/sdk/operation.hpp"
+#include "spbench/space/operation.hpp"
 
 namespace spbench {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "spbench/sdk/cell_architecture.hpp"
+#include "spbench/space/cell_architecture.hpp"
 
 namespace spbench {
 
