@@ -371,3 +371,33 @@ TEST_CASE("A few-shot spec whose split edge the subset leaves one operation is r
     CHECK(message.find("split edge 1 allows 1 operation(s)") != std::string::npos);
   }
 }
+
+TEST_CASE("The five-seed study's cells are the cpu-proxy comparisons they stand for, seed by seed") {
+  std::vector<Diagnostic> diagnostics;
+  const matrix::ResolvedMatrix m = matrix::resolve_matrix(kStudy / "seeds" / "cpu-proxy-study.yaml",
+                                                          plugin_catalog(registry()), {}, diagnostics);
+  REQUIRE(format(diagnostics).empty());
+  REQUIRE(m.cells.size() == 40u);
+  std::map<std::string, std::set<std::uint64_t>> seeds_of;
+  for (const auto& cell : m.cells) {
+    const ExperimentSpec& got = cell.spec;
+    // The comparison a cell stands for, read from what differs from the baseline.
+    std::string row = "baseline";
+    if (got.strategy.name != "one-shot") row = got.strategy.name;
+    else if (got.sampler.name != "uniform") row = "sampler-" + got.sampler.name;
+    else if (!got.variants.empty()) row = got.variants.front().name;
+    INFO(cell.cell.name << " as cpu-proxy/" << row << ".yaml");
+    ExperimentSpec expected = study("cpu-proxy", row);
+    expected.seed = got.seed;
+    expected.name = got.name;
+    expected.output = got.output;
+    CHECK(to_yaml(got) == to_yaml(expected));
+    seeds_of[row].insert(got.seed);
+  }
+  const std::set<std::uint64_t> five{0, 1, 2, 3, 4};
+  CHECK(seeds_of.size() == 8u);
+  for (const auto& [row, seeds] : seeds_of) {
+    INFO(row);
+    CHECK(seeds == five);
+  }
+}
