@@ -30,6 +30,7 @@ struct ReportArgs {
   std::uint64_t seed = 0;
   bool no_comparison = false;
   std::string title;
+  std::string score = "prediction";
 };
 
 void report(const ReportArgs& args) {
@@ -42,12 +43,14 @@ void report(const ReportArgs& args) {
   options.ablation.compare = !args.no_comparison;
   options.ablation.comparison_resamples = args.resamples;
   options.ablation.comparison_seed = args.seed;
+  options.ablation.score = tables::parse_score_column(args.score);
   options.title = args.title;
   // The command that regenerates the page, for its footer.
   options.command_line = "spbench report " + args.results;
   if (!args.baseline.empty()) options.command_line += " --baseline " + args.baseline;
   if (args.no_comparison) options.command_line += " --no-comparison";
   if (args.no_timing) options.command_line += " --no-timing";
+  if (options.ablation.score == tables::ScoreColumn::Loss) options.command_line += " --score loss";
   if (!args.no_plots) options.plots_dir = args.plots.empty() ? fs::path(args.results) / "plots" : fs::path(args.plots);
   const auto page = tables::build_report_page(args.results, options);
   for (const auto& w : page.warnings) std::cerr << "warning: " << w << '\n';
@@ -81,6 +84,10 @@ void add_report_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", args->seed, "with --baseline: seed of the comparison's bootstrap and permutations (default 0)");
   cmd->add_flag("--no-comparison", args->no_comparison, "with --baseline: Δ only, no paired comparison (no predictions read)");
+  cmd->add_option("--score", args->score,
+                  "what ranks the architectures: prediction (the run's score, accuracy for a supernet; default) or "
+                  "loss (predictions.csv's loss column, lower is better; every ranking column and the comparison)")
+      ->check(CLI::IsMember({"prediction", "accuracy", "loss"}));
   cmd->callback([args] { report(*args); });
 }
 

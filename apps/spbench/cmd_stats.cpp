@@ -26,6 +26,7 @@ struct PairedArgs {
   std::string precision_k = "10";
   double confidence = 0.95;
   bool independent = false;
+  std::string score = "prediction";
 };
 
 // "f0.csv,f1.csv" → (seed label, file): the i-th file is seed "i" of its arm,
@@ -41,7 +42,8 @@ std::vector<std::pair<std::string, std::filesystem::path>> arm(const std::string
 void paired(const PairedArgs& args) {
   // Independent arms get seed labels that never match, so nothing pairs them.
   const auto data =
-      tables::read_paired_data(arm(args.a, args.independent ? "a" : ""), arm(args.b, args.independent ? "b" : ""));
+      tables::read_paired_data(arm(args.a, args.independent ? "a" : ""), arm(args.b, args.independent ? "b" : ""),
+                               tables::parse_score_column(args.score));
   statistics::PairedOptions o;
   o.resamples = args.resamples;
   o.seed = args.seed;
@@ -72,6 +74,8 @@ void add_stats_command(CLI::App& app) {
   p->add_option("--precision-k", args->precision_k, "k of precision_at_k: a count or a percentage such as 1% (default 10)");
   p->add_option("--confidence", args->confidence, "interval level (default 0.95)")->check(CLI::Range(0.5, 0.999999));
   p->add_flag("--independent", args->independent, "the arms' seeds are unrelated: resample and test them independently");
+  p->add_option("--score", args->score, "the column that ranks: prediction (default) or loss (lower is better, negated)")
+      ->check(CLI::IsMember({"prediction", "accuracy", "loss"}));
   p->callback([args] { paired(*args); });
 }
 

@@ -29,6 +29,7 @@ struct TableArgs {
   std::uint64_t seed = 0;
   bool no_comparison = false;
   std::string json;
+  std::string score = "prediction";
 };
 
 void table(const TableArgs& args) {
@@ -40,6 +41,7 @@ void table(const TableArgs& args) {
   options.compare = !args.no_comparison;
   options.comparison_resamples = args.resamples;
   options.comparison_seed = args.seed;
+  options.score = tables::parse_score_column(args.score);
   const auto renderer = tables::make_table_renderer(args.format);
   const auto cells = tables::read_cell_results(args.results, options);
   const auto built = tables::build_ablation_table(cells, options);
@@ -84,6 +86,10 @@ void add_table_command(CLI::App& app) {
   cmd->add_flag("--no-comparison", args->no_comparison, "with --baseline: Δ only, no paired comparison (no predictions read)");
   cmd->add_option("--json", args->json,
                   "with --baseline: where the table and comparison go as JSON (default: RESULTS/comparison.json)");
+  cmd->add_option("--score", args->score,
+                  "what ranks the architectures: prediction (the run's score, accuracy for a supernet; default) or "
+                  "loss (predictions.csv's loss column, lower is better; every ranking column and the comparison)")
+      ->check(CLI::IsMember({"prediction", "accuracy", "loss"}));
   cmd->callback([args] { table(*args); });
 }
 

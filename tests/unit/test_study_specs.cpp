@@ -381,12 +381,14 @@ TEST_CASE("A few-shot spec whose split edge the subset leaves one operation is r
   }
 }
 
-TEST_CASE("The five-seed study's cells are the cpu-proxy comparisons they stand for, seed by seed") {
+TEST_CASE("The five- and ten-seed studies' cells are the cpu-proxy comparisons they stand for, seed by seed") {
+  const auto [file, seed_count] = GENERATE(std::make_pair("cpu-proxy-study.yaml", 5), std::make_pair("cpu-proxy-study-10-seeds.yaml", 10));
+  INFO(file);
   std::vector<Diagnostic> diagnostics;
-  const matrix::ResolvedMatrix m = matrix::resolve_matrix(kStudy / "seeds" / "cpu-proxy-study.yaml",
-                                                          plugin_catalog(registry()), {}, diagnostics);
+  const matrix::ResolvedMatrix m =
+      matrix::resolve_matrix(kStudy / "seeds" / file, plugin_catalog(registry()), {}, diagnostics);
   REQUIRE(format(diagnostics).empty());
-  REQUIRE(m.cells.size() == 40u);
+  REQUIRE(m.cells.size() == static_cast<std::size_t>(8 * seed_count));
   std::map<std::string, std::set<std::uint64_t>> seeds_of;
   for (const auto& cell : m.cells) {
     const ExperimentSpec& got = cell.spec;
@@ -403,10 +405,27 @@ TEST_CASE("The five-seed study's cells are the cpu-proxy comparisons they stand 
     CHECK(to_yaml(got) == to_yaml(expected));
     seeds_of[row].insert(got.seed);
   }
-  const std::set<std::uint64_t> five{0, 1, 2, 3, 4};
+  std::set<std::uint64_t> all;
+  for (int s = 0; s < seed_count; ++s) all.insert(static_cast<std::uint64_t>(s));
   CHECK(seeds_of.size() == 8u);
   for (const auto& [row, seeds] : seeds_of) {
     INFO(row);
-    CHECK(seeds == five);
+    CHECK(seeds == all);
+  }
+}
+
+TEST_CASE("The ten-seed study's first five seeds are the five-seed study's cells, so one results folder serves both") {
+  std::vector<Diagnostic> diagnostics;
+  const auto five = matrix::resolve_matrix(kStudy / "seeds" / "cpu-proxy-study.yaml", plugin_catalog(registry()), {},
+                                           diagnostics);
+  const auto ten = matrix::resolve_matrix(kStudy / "seeds" / "cpu-proxy-study-10-seeds.yaml", plugin_catalog(registry()),
+                                          {}, diagnostics);
+  REQUIRE(format(diagnostics).empty());
+  std::map<std::string, std::string> yaml_of;
+  for (const auto& c : ten.cells) yaml_of[c.cell.id] = c.yaml;
+  for (const auto& c : five.cells) {
+    INFO(c.cell.name);
+    REQUIRE(yaml_of.count(c.cell.id) == 1u);
+    CHECK(yaml_of[c.cell.id] == c.yaml);  // what the runner compares before reusing a finished cell
   }
 }

@@ -273,3 +273,57 @@ TEST_CASE("The JSON table holds the comparison in full and spbench table writes 
   CHECK(other.comparison.rows[0].result.metrics[0].delta == tau.at("delta").get<double>());
   CHECK(other.comparison.rows[0].result.metrics[0].low != tau.at("ci_low").get<double>());
 }
+
+namespace {
+
+// A run folder: finished, metrics.json claiming Kendall tau 0.5 by accuracy,
+// and a predictions.csv of n architectures whose loss column is given.
+void fake_run(const fs::path& dir, const std::vector<double>& loss, bool with_losses = true) {
+  fs::create_directories(dir);
+  std::ofstream(dir / "status.json") << R"({"state": "finished"})";
+  std::ofstream(dir / "metrics.json") << R"({"metrics": {"kendall_tau": {"value": 0.5}, "spearman_rho": {"value": 0.5}}})";
+  std::ofstream csv(dir / "predictions.csv");
+  csv << "arch,index,prediction,loss,truth\n";
+  for (std::size_t i = 0; i < loss.size(); ++i)
+    csv << "," << i << "," << static_cast<double>(i) << "," << (with_losses ? std::to_string(loss[i]) : "") << ","
+        << 70.0 + static_cast<double>(i) << "\n";
+}
+
+}  // namespace
+
+TEST_CASE("Ranked by loss, every ranking column is recomputed from predictions.csv's loss and its heading says so") {
+  const fs::path dir = spbench::test::scratch_dir("table-by-loss");
+  std::vector<double> rising, falling;
+  for (int i = 0; i < 12; ++i) {
+    rising.push_back(1.0 + 0.1 * i);   // the loss grows with the truth: ranked by loss, tau = -1
+    falling.push_back(2.0 - 0.1 * i);  // the loss falls as the truth grows: tau = +1
+  }
+  fake_run(dir / "a", rising);
+  fake_run(dir / "b", falling);
+  fake_run(dir / "c", rising, /*with_losses=*/false);
+
+  const auto by_prediction = build_ablation_table(read_cell_results(dir), {});
+  const std::size_t tau = column(by_prediction, "kendall_tau");
+  CHECK(row(by_prediction, "a").values[tau].mean == 0.5);  // metrics.json as written
+  CHECK(by_prediction.columns[tau].title == "Kendall τ");
+
+  AblationOptions o;
+  o.score = ScoreColumn::Loss;
+  o.baseline = "a";
+  const auto by_loss = build_ablation_table(read_cell_results(dir, o), o);
+  CHECK(by_loss.columns[tau].title == "Kendall τ (by loss)");
+  CHECK(by_loss.columns[column(by_loss, "final_loss")].title == "final loss");
+  CHECK(row(by_loss, "a").values[tau].mean == Approx(-1.0));
+  CHECK(row(by_loss, "b").values[tau].mean == Approx(1.0));
+  CHECK(row(by_loss, "b").values[column(by_loss, "spearman_rho")].mean == Approx(1.0));
+  CHECK(row(by_loss, "b").values[column(by_loss, "best_truth")].mean == Approx(81.0));
+  CHECK(row(by_loss, "c").values[tau].n == 0);  // no losses: n/a, not its accuracy tau under a loss heading
+  // The paired comparison ranks by the loss too.
+  REQUIRE(by_loss.comparison.rows.size() == 2);
+  REQUIRE(by_loss.comparison.rows[0].compared);
+  CHECK(by_loss.comparison.rows[0].result.metrics[0].delta == Approx(2.0));
+  CHECK_THAT(by_loss.comparison.rows[1].problem, Catch::Contains("holding losses"));
+  CHECK_THAT(render_ablation(by_loss, "md"), Catch::Contains("ranked by its loss column, lower is better"));
+  CHECK(nlohmann::json::parse(render_ablation(by_loss, "json")).at("score") == "loss");
+  CHECK_THROWS_WITH(parse_score_column("ranks"), Catch::Contains("expected prediction"));
+}

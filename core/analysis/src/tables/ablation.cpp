@@ -48,6 +48,15 @@ std::vector<AblationColumn> columns_for(const AblationOptions& options) {
       {"best_truth", "best arch. truth", "best arch.\\ truth", "best arch. truth", true, 2, true},
       {"final_loss", "final loss", "final loss", "final loss", false, 4, false},
   };
+  // Ranked by loss: say so in every heading of a ranking column, so that no
+  // format can show loss-based numbers under an accuracy-based title.
+  if (options.score == ScoreColumn::Loss)
+    for (auto& col : c)
+      if (col.reference) {
+        col.title += " (by loss)";
+        col.tex += " (by loss)";
+        col.html += " (by loss)";
+      }
   if (options.timing) c.push_back({"train_seconds", "train time (s)", "train time (s)", "train time (s)", false, 1, false});
   return c;
 }
@@ -57,6 +66,7 @@ std::vector<AblationColumn> columns_for(const AblationOptions& options) {
 AblationTable build_ablation_table(const std::vector<CellResult>& cells, const AblationOptions& options) {
   AblationTable t;
   t.columns = columns_for(options);
+  t.score = options.score;
   const std::size_t nc = t.columns.size();
 
   // Rows in the order their first cell appears.

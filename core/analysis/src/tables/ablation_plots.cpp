@@ -34,8 +34,9 @@ std::string gp_string(const std::string& s) {
   return out + "\"";
 }
 
-// prediction and truth columns of a predictions.csv (rows without truth skipped).
-std::vector<std::pair<double, double>> read_predictions(const fs::path& file) {
+// The score column (prediction or loss) and truth of a predictions.csv (rows
+// without either skipped).
+std::vector<std::pair<double, double>> read_predictions(const fs::path& file, const char* column) {
   std::vector<std::pair<double, double>> out;
   std::ifstream in(file);
   std::string line;
@@ -50,7 +51,7 @@ std::vector<std::pair<double, double>> read_predictions(const fs::path& file) {
   const auto pos = [&](const char* name) {
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
   };
-  const std::size_t p = pos("prediction"), t = pos("truth");
+  const std::size_t p = pos(column), t = pos("truth");
   if (p >= header.size() || t >= header.size()) return out;
   while (std::getline(in, line)) {
     const auto f = split(line);
@@ -232,7 +233,8 @@ PlotResult write_ablation_plots(const std::vector<CellResult>& cells, const Abla
     std::vector<std::pair<std::string, std::string>> panels;  // title, data file
     for (const auto& c : cells) {
       if (!c.finished) continue;
-      const auto points = read_predictions(c.dir / "predictions.csv");
+      const auto points =
+          read_predictions(c.dir / "predictions.csv", table.score == ScoreColumn::Loss ? "loss" : "prediction");
       if (points.empty()) continue;
       std::string data;
       for (const auto& [p, t] : points) data += fmt::format("{} {}\n", p, t);
@@ -245,9 +247,9 @@ PlotResult write_ablation_plots(const std::vector<CellResult>& cells, const Abla
       const int rows = (static_cast<int>(panels.size()) + cols - 1) / cols;
       std::string s = fmt::format("set encoding utf8\nset multiplot layout {},{}\nunset key\n", rows, cols);
       for (const auto& [title, file] : panels)
-        s += fmt::format("set title {} font ',8'\nset xlabel 'prediction'\nset ylabel 'truth'\n"
+        s += fmt::format("set title {} font ',8'\nset xlabel '{}'\nset ylabel 'truth'\n"
                          "plot '{}' using 1:2 with points pointtype 7 pointsize 0.4\n",
-                         gp_string(title), file);
+                         gp_string(title), table.score == ScoreColumn::Loss ? "loss (lower is better)" : "prediction", file);
       s += "unset multiplot\n";
       plots.push_back({"scatter", s, 360 * cols, 300 * rows});
     }

@@ -22,25 +22,30 @@ struct CellPredictions {
   std::map<int, double> truth;
 };
 
-CellPredictions load_file(const std::string& seed, const fs::path& file) {
+CellPredictions load_file(const std::string& seed, const fs::path& file, ScoreColumn score) {
   CellPredictions p;
   p.seed = seed;
   // By index: a run writes both columns, and the index needs no search space.
-  p.prediction = read_predictions(file, "prediction", JoinKey::Index).values.values();
+  p.prediction = read_predictions(file, score_column_name(score), JoinKey::Index).values.values();
+  // Every comparison ranks "higher is better": a loss is negated.
+  if (score == ScoreColumn::Loss)
+    for (auto& [index, v] : p.prediction) v = -v;
   p.truth = read_predictions(file, "truth", JoinKey::Index).values.values();
   return p;
 }
 
-std::optional<CellPredictions> load(const CellResult& cell) {
+std::optional<CellPredictions> load(const CellResult& cell, ScoreColumn score) {
   const fs::path file = cell.dir / "predictions.csv";
   if (!cell.finished || !fs::exists(file)) return std::nullopt;
-  return load_file(cell.seed, file);
+  auto p = load_file(cell.seed, file, score);
+  if (p.prediction.empty()) return std::nullopt;  // e.g. no losses written
+  return p;
 }
 
-std::vector<CellPredictions> load_all(const std::vector<const CellResult*>& cells) {
+std::vector<CellPredictions> load_all(const std::vector<const CellResult*>& cells, ScoreColumn score) {
   std::vector<CellPredictions> out;
   for (const auto* c : cells)
-    if (auto p = load(*c)) out.push_back(std::move(*p));
+    if (auto p = load(*c, score)) out.push_back(std::move(*p));
   return out;
 }
 
@@ -82,10 +87,10 @@ std::string join(const std::vector<CellPredictions>& a, const std::vector<CellPr
 }  // namespace
 
 statistics::PairedData read_paired_data(const std::vector<std::pair<std::string, fs::path>>& a,
-                                        const std::vector<std::pair<std::string, fs::path>>& b) {
+                                        const std::vector<std::pair<std::string, fs::path>>& b, ScoreColumn score) {
   std::vector<CellPredictions> pa, pb;
-  for (const auto& [seed, file] : a) pa.push_back(load_file(seed, file));
-  for (const auto& [seed, file] : b) pb.push_back(load_file(seed, file));
+  for (const auto& [seed, file] : a) pa.push_back(load_file(seed, file, score));
+  for (const auto& [seed, file] : b) pb.push_back(load_file(seed, file, score));
   if (pa.empty() || pb.empty()) throw std::runtime_error("paired comparison: each arm needs at least one predictions file");
   statistics::PairedData data;
   const std::string problem = join(pa, pb, data);
@@ -109,18 +114,19 @@ BaselineComparison compare_with_baseline(const std::vector<std::pair<std::string
 
   std::vector<CellPredictions> base;
   for (const auto& [label, cells] : rows)
-    if (label == baseline) base = load_all(cells);
-  if (base.empty()) out.baseline_problem = "the baseline has no finished cell with predictions.csv";
+    if (label == baseline) base = load_all(cells, options.score);
+  if (base.empty()) out.baseline_problem =
+        fmt::format("the baseline has no finished cell with predictions.csv{}", options.score == ScoreColumn::Loss ? " holding losses" : "");
 
   for (const auto& [label, cells] : rows) {
     if (label == baseline) continue;
     RowComparison rc;
     rc.label = label;
-    const auto arm = load_all(cells);
+    const auto arm = load_all(cells, options.score);
     if (!out.baseline_problem.empty()) {
       rc.problem = out.baseline_problem;
     } else if (arm.empty()) {
-      rc.problem = "no finished cell with predictions.csv";
+      rc.problem = fmt::format("no finished cell with predictions.csv{}", options.score == ScoreColumn::Loss ? " holding losses" : "");
     } else {
       statistics::PairedData data;
       rc.problem = join(arm, base, data);

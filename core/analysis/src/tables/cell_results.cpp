@@ -7,6 +7,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "spbench/analysis/metrics/ranking_metrics.hpp"
+#include "spbench/analysis/results/predictions_file.hpp"
 #include "spbench/util/read_file.hpp"
 
 namespace spbench::tables {
@@ -109,6 +111,45 @@ void read_train_log(const fs::path& file, CellResult& cell) {
   if (any_seconds) cell.values["train_seconds"] = seconds;
 }
 
+// The ranking metrics by the loss column of predictions.csv (negated: lower
+// is better), computed as a run computes metrics.json (no intervals: the
+// table's spread comes from the seeds). The ranking columns are cleared
+// first, so that a cell without losses reads n/a instead of its accuracy
+// metrics under a loss heading.
+void rescore_by_loss(const fs::path& file, const AblationOptions& options, CellResult& cell) {
+  for (const char* key : {"kendall_tau", "spearman_rho", "pearson_r", "top_n_tau", "precision_at_k", "best_truth"})
+    cell.values.erase(key);
+  cell.top_n_curve.clear();
+  if (!fs::exists(file)) return;
+  const auto loss = read_predictions(file, "loss", JoinKey::Index).values.values();
+  const auto truth = read_predictions(file, "truth", JoinKey::Index).values.values();
+  std::vector<double> pred, gt;
+  std::vector<int> ids;
+  for (const auto& [index, l] : loss) {
+    auto it = truth.find(index);
+    if (it == truth.end()) continue;
+    pred.push_back(-l);
+    gt.push_back(it->second);
+    ids.push_back(index);
+  }
+  if (pred.size() < 2) return;
+  metrics::RankingOptions ro;
+  ro.bootstrap_resamples = 0;
+  if (std::find(ro.top_n.begin(), ro.top_n.end(), options.top_n) == ro.top_n.end()) ro.top_n.push_back(options.top_n);
+  // The precision@k entry asked for: a count or a percentage.
+  const std::string& k = options.precision_k;
+  try {
+    if (!k.empty() && k.back() == '%')
+      ro.precision_fraction.push_back(std::stod(k.substr(0, k.size() - 1)) / 100);
+    else if (!k.empty())
+      ro.precision_k.push_back(static_cast<std::size_t>(std::stoul(k)));
+  } catch (const std::exception&) {
+    // Not a number: no such entry, the column reads n/a as for metrics.json.
+  }
+  const auto report = metrics::score_ranking(pred, gt, ro, ids);
+  read_report(json::parse(metrics::to_json(report)), options, cell.values, &cell.top_n_curve);
+}
+
 bool is_finished(const fs::path& dir) {
   try {
     if (!fs::exists(dir / "status.json")) return false;
@@ -122,10 +163,19 @@ void read_cell(CellResult& cell, const AblationOptions& options) {
   cell.finished = is_finished(cell.dir);
   if (!cell.finished) return;
   read_metrics(cell.dir / "metrics.json", options, cell);
+  if (options.score == ScoreColumn::Loss) rescore_by_loss(cell.dir / "predictions.csv", options, cell);
   read_train_log(cell.dir / "train-log.jsonl", cell);
 }
 
 }  // namespace
+
+std::string score_column_name(ScoreColumn score) { return score == ScoreColumn::Loss ? "loss" : "prediction"; }
+
+ScoreColumn parse_score_column(const std::string& name) {
+  if (name == "prediction" || name == "accuracy") return ScoreColumn::Prediction;
+  if (name == "loss") return ScoreColumn::Loss;
+  throw std::invalid_argument(fmt::format("score '{}': expected prediction (alias accuracy) or loss", name));
+}
 
 std::vector<CellResult> read_cell_results(const fs::path& results_dir, const AblationOptions& options) {
   if (!fs::is_directory(results_dir)) throw std::runtime_error(fmt::format("{}: no such folder", results_dir.string()));

@@ -72,6 +72,7 @@ std::string to_json(const AblationTable& t) {
   for (const auto& r : t.references) refs.push_back(row_json(t, r));
   json doc = {{"columns", columns}, {"rows", rows}, {"references", refs}};
   doc["baseline"] = t.baseline.empty() ? json(nullptr) : json(t.baseline);
+  doc["score"] = score_column_name(t.score);
   doc["comparison"] = t.comparison.baseline.empty() ? json(nullptr) : comparison_json(t.comparison);
   return doc.dump(2) + "\n";
 }

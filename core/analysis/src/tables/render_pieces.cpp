@@ -93,12 +93,13 @@ std::vector<ComparisonLine> comparison_lines(const AblationTable& t) {
 std::string comparison_caption(const AblationTable& t) {
   const auto& c = t.comparison;
   return fmt::format(
-      "Paired comparison with the baseline ({}), on the architectures both rows scored (predictions.csv): "
+      "Paired comparison with the baseline ({}), on the architectures both rows scored (predictions.csv{}): "
       "Δ = row − baseline (mean over seeds); {:g} % interval: hierarchical bootstrap (seeds, then architectures; "
       "{} resamples, seed {}); p: permutation test (two-sided), p (Holm): Holm-adjusted across the rows per metric, "
       "*: p (Holm) < {:g}; baseline sd: the baseline's seed-to-seed sd (noise floor); "
       "MDE: minimum detectable effect (α = {:g}, power 0.8) of these seeds.",
-      c.baseline, c.confidence * 100, c.resamples, c.seed, c.alpha, 1 - c.confidence);
+      c.baseline, t.score == ScoreColumn::Loss ? ", ranked by its loss column, lower is better" : "", c.confidence * 100,
+      c.resamples, c.seed, c.alpha, 1 - c.confidence);
 }
 
 std::string row_label(const AblationRow& row) {

@@ -51,6 +51,7 @@ struct AblationTable {
   bool grouped = false;                 // some row averages several cells
   bool seeded = false;                  // the cells have a seed axis: the table shows seeds per row
   BaselineComparison comparison;        // with a baseline (and options.compare)
+  ScoreColumn score = ScoreColumn::Prediction;  // what the ranking columns rank by
 };
 
 // Throws std::runtime_error for a baseline that names no row (with the rows).

@@ -42,8 +42,10 @@ BaselineComparison compare_with_baseline(const std::vector<std::pair<std::string
 
 // Two arms from predictions files (predictions.csv: index, prediction,
 // truth), one file per seed, each given with its seed label; joined as the
-// table joins cells. Throws std::runtime_error naming the problem.
+// table joins cells; `score` picks the ranking column (a loss is negated).
+// Throws std::runtime_error naming the problem.
 statistics::PairedData read_paired_data(const std::vector<std::pair<std::string, std::filesystem::path>>& a,
-                                        const std::vector<std::pair<std::string, std::filesystem::path>>& b);
+                                        const std::vector<std::pair<std::string, std::filesystem::path>>& b,
+                                        ScoreColumn score = ScoreColumn::Prediction);
 
 }  // namespace spbench::tables

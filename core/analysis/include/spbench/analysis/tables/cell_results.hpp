@@ -5,6 +5,8 @@
 //                    top level or under "metrics", plus "reference_rows":
 //                    [{name, column, metrics}]. Fields are looked up by name,
 //                    so extra keys do no harm and missing ones read "n/a".
+//   predictions.csv  only with score = loss: the ranking metrics are
+//                    recomputed from its loss and truth columns.
 //   train-log.jsonl  one line per epoch: training time is the sum of
 //                    "seconds", the final loss the last line's "loss".
 // Only finished cells contribute values.
@@ -33,11 +35,25 @@ struct CellResult {
   std::vector<std::pair<double, double>> top_n_curve;
 };
 
+// Which column of a run's predictions.csv ranks the architectures.
+enum class ScoreColumn {
+  Prediction,  // the run's own score (accuracy for a supernet): metrics.json as written
+  Loss,        // the scoring loss, lower is better: every ranking metric recomputed from predictions.csv
+};
+// "prediction" / "loss"; parse throws std::invalid_argument naming the choices.
+std::string score_column_name(ScoreColumn score);
+ScoreColumn parse_score_column(const std::string& name);
+
 struct AblationOptions {
   std::string baseline;           // a group label, cell name or cell id; empty: no Δ
   bool timing = true;             // include the training-time column
   std::size_t top_n = 10;         // which point of the top-n Kendall curve
   std::string precision_k = "10"; // which precision@k entry (its label: "10", "1%", …)
+  // Loss: the ranking columns (tau, rho, r, top-n, P@k, best arch.) and the
+  // paired comparison come from predictions.csv's loss column, negated; the
+  // reference rows and the training columns are unchanged. A cell without a
+  // loss column reads n/a. The proxy ranks better by loss (experiments/study).
+  ScoreColumn score = ScoreColumn::Prediction;
   // The paired comparison with the baseline (baseline_comparison.hpp), from
   // the cells' predictions.csv; only with a baseline.
   bool compare = true;
