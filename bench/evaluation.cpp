@@ -7,14 +7,25 @@
 //
 // Usage: bench_evaluation [--threads T] [--archs K] [--batch B] [--size S]
 //                         [--full] [--full-size S] [--full-limit K]
-//   --full        also time the all-architectures evaluation (a few minutes)
+//                         [--paths-per-batch K] [--device cpu|cuda] [--rounds R]
+//                         [--full-channels C] [--full-cells N] [--full-recalibrate R]
+//                         [--full-valid V] [--full-batch B]
+//   --full        also time the all-architectures evaluation (a few minutes),
+//                 path by path and with K paths per forward pass
+//                 (evaluation/multi_path.hpp), alternating R rounds so that
+//                 load from other processes hits both alike
 //   --full-limit  evaluate only the first K architectures and extrapolate
+//   --paths-per-batch  K of the multi-path evaluation (default 0: from memory)
+//   --full-*      the all-architectures network and protocol (default C=8,
+//                 N=1, R=1 batch of B=512, V=512 images)
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
 #include <torch/torch.h>
+#include <torch/cuda.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -56,15 +67,20 @@ data::ImageDataset synthetic(std::int64_t n, int size) {
   return d;
 }
 
-void throughput(int C, int N, int archs, int batch, int size) {
+void synchronize(const c10::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+}
+
+void throughput(int C, int N, int archs, int batch, int size, const c10::Device& device) {
   torch::manual_seed(0);
   NetworkSetup setup;
   setup.channels = C;
   setup.cells_per_stage = N;
   model::Supernet net(model::SupernetOptions(setup, SearchSpace()));
+  net->to(device);
   net->eval();
   torch::NoGradGuard no_grad;
-  auto x = torch::randn({batch, 3, size, size});
+  auto x = torch::randn({batch, 3, size, size}, torch::TensorOptions().device(device));
   std::mt19937_64 rng(1);
   std::vector<CellArch> paths;
   while (static_cast<int>(paths.size()) < archs) {
@@ -76,12 +92,14 @@ void throughput(int C, int N, int archs, int batch, int size) {
   shape.cells_per_stage = N;
   shape.input_size = size;
   net->forward(x, Path::shared(paths[0]));  // warm-up
+  synchronize(device);
   double flops = 0;
   const auto t = Clock::now();
   for (const auto& a : paths) {
     net->forward(x, Path::shared(a));
     flops += static_cast<double>(architecture_cost(a, shape).flops) * batch;
   }
+  synchronize(device);
   const double s = seconds_since(t);
   fmt::print("C={:<2} N={} {}x{} batch {}: {:>8.0f} images/s  {:>6.2f} GFLOP/s  ({} random paths, {:.2f} s)\n", C, N,
              size, size, batch, archs * batch / s, flops / s / 1e9, archs, s);
@@ -90,7 +108,10 @@ void throughput(int C, int N, int archs, int batch, int size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 2, archs = 20, batch = 256, size = 32, full_size = 16, full_limit = 0;
+  int threads = 2, archs = 20, batch = 256, size = 32, full_size = 16, full_limit = 0, rounds = 1;
+  std::int64_t paths_per_batch = 0;
+  int full_channels = 8, full_cells = 1, full_recalibrate = 1, full_valid = 512, full_batch = 512;
+  std::string device_name = "cpu";
   bool full = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -102,42 +123,77 @@ int main(int argc, char** argv) {
     else if (a == "--full") full = true;
     else if (a == "--full-size") full_size = next();
     else if (a == "--full-limit") full_limit = next();
+    else if (a == "--paths-per-batch") paths_per_batch = next();
+    else if (a == "--full-channels") full_channels = next();
+    else if (a == "--full-cells") full_cells = next();
+    else if (a == "--full-recalibrate") full_recalibrate = next();
+    else if (a == "--full-valid") full_valid = next();
+    else if (a == "--full-batch") full_batch = next();
+    else if (a == "--rounds") rounds = std::max(1, next());
+    else if (a == "--device") device_name = argv[++i];
     else { fmt::print(stderr, "unknown argument {}\n", a); return 2; }
   }
   at::set_num_threads(threads);
-  fmt::print("threads {}; fp32 matmul 2048^3 (peak estimate): {:.1f} GFLOP/s\n", threads, matmul_gflops());
-  throughput(8, 1, archs, batch, size);
-  throughput(16, 5, archs, batch, size);
+  const c10::Device device(device_name);
+  if (device.is_cpu())
+    fmt::print("threads {}; fp32 matmul 2048^3 (peak estimate): {:.1f} GFLOP/s\n", threads, matmul_gflops());
+  else
+    fmt::print("device {}\n", device.str());
+  throughput(8, 1, archs, batch, size, device);
+  throughput(16, 5, archs, batch, size, device);
   if (!full) return 0;
 
   torch::manual_seed(0);
   NetworkSetup setup;
-  setup.channels = 8;
-  setup.cells_per_stage = 1;
+  setup.channels = full_channels;
+  setup.cells_per_stage = full_cells;
   model::Supernet net(model::SupernetOptions(setup, SearchSpace()));
+  net->to(device);
   evaluation::ScoringNetworks nets;
   nets.networks = {net};
   nets.info = {SubSupernet{"supernet", SearchSpace(), true}};
   evaluation::EvaluationConfig config;
   config.bn = EvaluationSpec::BnMode::Recalibrate;
-  config.recalibrate_batches = 1;
-  config.batches = 1;
-  config.batch_size = 512;
-  config.progress_every = 2000;
-  const auto valid = synthetic(512, full_size), train = synthetic(512, full_size);
-  evaluation::Evaluator ev(nets, valid, &train, config);
+  config.recalibrate_batches = full_recalibrate;
+  config.batches = 0;  // the whole (synthetic) validation split of V images
+  config.batch_size = full_batch;
+  config.progress_every = 1000000;
+  config.device = device;
+  const auto valid = synthetic(full_valid, full_size), train = synthetic(full_recalibrate * full_batch, full_size);
   auto all = SearchSpace().enumerate();
   const std::size_t total = all.size();
   if (full_limit > 0 && static_cast<std::size_t>(full_limit) < all.size()) all.resize(static_cast<std::size_t>(full_limit));
-  const auto plan = evaluation::plan_evaluation(all, ev.networks(), config);
-  const auto t = Clock::now();
-  ev.evaluate(all, plan);
-  const double s = seconds_since(t);
-  const auto full_plan = evaluation::plan_evaluation(SearchSpace().enumerate(), ev.networks(), config);
-  const double per_run = s / std::max<std::size_t>(1, plan.runs());
-  fmt::print("all architectures, C=8 N=1 {}x{}, recalibrate 1, V=1 x 512: {} of {} architectures ({} runs) in {:.1f} s "
-             "({:.1f} ms per run); all {} ({} runs): {:.1f} min{}\n",
-             full_size, full_size, all.size(), total, plan.runs(), s, 1e3 * per_run, total, full_plan.runs(),
-             per_run * static_cast<double>(full_plan.runs()) / 60.0, all.size() < total ? " (extrapolated)" : "");
+  // Path by path and K paths per pass on the same plan, alternating.
+  std::vector<double> seconds[2];
+  std::size_t runs = 0, full_runs = 0, k_used = 0;
+  for (int round = 0; round < rounds; ++round)
+    for (int variant = 0; variant < 2; ++variant) {
+      evaluation::EvaluationConfig c = config;
+      c.paths_per_batch = variant == 0 ? 1 : paths_per_batch;
+      evaluation::Evaluator ev(nets, valid, &train, c);
+      const auto plan = evaluation::plan_evaluation(all, ev.networks(), c);
+      runs = plan.runs();
+      full_runs = evaluation::plan_evaluation(SearchSpace().enumerate(), ev.networks(), c).runs();
+      synchronize(device);
+      const auto t = Clock::now();
+      ev.evaluate(all, plan);
+      synchronize(device);
+      seconds[variant].push_back(seconds_since(t));
+      if (variant == 1) k_used = ev.stats().paths_per_pass;
+    }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  for (int variant = 0; variant < 2; ++variant) {
+    const double s = median(seconds[variant]);
+    const double per_run = s / static_cast<double>(std::max<std::size_t>(1, runs));
+    fmt::print("all architectures, C={} N={} {}x{}, recalibrate {} x {}, V={}, {}: {} of {} architectures ({} runs) in "
+               "{:.1f} s ({:.2f} ms per run, {:.0f} archs/s); all {} ({} runs): {:.1f} min{} [median of {}]\n",
+               full_channels, full_cells, full_size, full_size, full_recalibrate, full_batch, full_valid, variant == 0 ? std::string("path by path") : fmt::format("K={} paths per pass", k_used),
+               all.size(), total, runs, s, 1e3 * per_run, 1.0 / per_run, total, full_runs,
+               per_run * static_cast<double>(full_runs) / 60.0, all.size() < total ? " (extrapolated)" : "", rounds);
+  }
+  fmt::print("multi-path speed-up: {:.2f}x\n", median(seconds[0]) / median(seconds[1]));
   return 0;
 }

@@ -3,7 +3,10 @@
 //
 //   bench_train_step [--channels 16] [--cells 5] [--batch 64] [--threads 2]
 //                    [--warmup 3] [--reps 5] [--steps 4] [--seed 1]
-//                    [--channels-last]
+//                    [--channels-last] [--device cpu|cuda] [--precision fp32|bf16]
+//
+// bf16: the forward pass under autocast to bfloat16 (what `precision: bf16`
+// does in a run), the loss, gradients and SGD in fp32.
 //
 // Prints one line: key=value pairs, images_per_s the median over repetitions.
 // bench/train_step.py is the same step in Python; scripts/bench-train-step
@@ -11,6 +14,7 @@
 // both run the same architectures in the same order.
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "spbench/engine/model/supernet.hpp"
+#include "spbench/engine/training/precision.hpp"
 
 using namespace spbench;
 using namespace spbench::model;
@@ -32,6 +37,8 @@ struct Args {
   int channels = 16, cells = 5, batch = 64, threads = 2, warmup = 3, reps = 5, steps = 4;
   std::uint64_t seed = 1;
   bool channels_last = false;
+  std::string device = "cpu";
+  std::string precision = "fp32";
 };
 
 Args parse(int argc, char** argv) {
@@ -54,6 +61,8 @@ Args parse(int argc, char** argv) {
     else if (k == "--steps") a.steps = std::atoi(next());
     else if (k == "--seed") a.seed = std::strtoull(next(), nullptr, 10);
     else if (k == "--channels-last") a.channels_last = true;
+    else if (k == "--device") a.device = next();
+    else if (k == "--precision") a.precision = next();
     else {
       std::fprintf(stderr, "unknown argument %s\n", k.c_str());
       std::exit(2);
@@ -78,36 +87,55 @@ int main(int argc, char** argv) {
   at::set_num_threads(args.threads);
   torch::manual_seed(static_cast<std::uint64_t>(args.seed));
 
+  const c10::Device device(args.device);
+  const bool bf16 = args.precision == "bf16";
+  if (!bf16 && args.precision != "fp32") {
+    std::fprintf(stderr, "--precision: fp32 or bf16\n");
+    return 2;
+  }
+  const PrecisionGuard precision(args.precision, device);
+  auto sync = [&] {
+    if (device.is_cuda()) torch::cuda::synchronize();
+  };
   Supernet net(SupernetOptions().channels(args.channels).cells_per_stage(args.cells));
+  net->to(device);
   net->train();
   auto params = net->parameters();
   torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.025).momentum(0.9).nesterov(true).weight_decay(5e-4));
 
-  auto x = torch::rand({args.batch, 3, 32, 32});
+  auto x = torch::rand({args.batch, 3, 32, 32}, torch::TensorOptions().device(device));
   if (args.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
-  const auto y = torch::randint(0, 10, {args.batch}, torch::kLong);
+  const auto y = torch::randint(0, 10, {args.batch}, torch::TensorOptions().dtype(torch::kLong).device(device));
   PathSequence paths{args.seed};
 
   auto step = [&] {
     const Path path = Path::shared(CellArch::from_code(paths.next()));
     reset_gradients(params);
-    torch::nn::functional::cross_entropy(net->forward(x, path), y).backward();
+    at::Tensor logits;
+    {
+      auto scope = precision.forward_scope();
+      logits = net->forward(x, path);
+    }
+    logits = logits.to(at::kFloat);
+    torch::nn::functional::cross_entropy(logits, y).backward();
     sgd.step();
   };
 
   for (int i = 0; i < args.warmup; ++i) step();
+  sync();
   std::vector<double> rates;
   for (int r = 0; r < args.reps; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < args.steps; ++i) step();
+    sync();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rates.push_back(args.batch * args.steps / s);
   }
   std::sort(rates.begin(), rates.end());
   const double median = rates.size() % 2 ? rates[rates.size() / 2]
                                          : 0.5 * (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]);
-  std::printf("impl=cpp channels=%d cells=%d batch=%d threads=%d params=%lld images_per_s=%.1f ms_per_step=%.2f min=%.1f max=%.1f\n",
-              args.channels, args.cells, args.batch, at::get_num_threads(),
+  std::printf("impl=cpp device=%s precision=%s channels=%d cells=%d batch=%d threads=%d params=%lld images_per_s=%.1f ms_per_step=%.2f min=%.1f max=%.1f\n",
+              device.str().c_str(), args.precision.c_str(), args.channels, args.cells, args.batch, at::get_num_threads(),
               static_cast<long long>(count_parameters(*net)), median, 1000.0 * args.batch / median,
               rates.front(), rates.back());
   return 0;

@@ -179,36 +179,45 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--channels-last", action="store_true")
     p.add_argument("--pool", choices=["avg", "depthwise"], default="avg")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: the forward pass under autocast to bfloat16, as bench_train_step does")
     a = p.parse_args()
     AvgPool3x3.formulation = a.pool
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    net = Supernet(a.channels, a.cells)
+    device = torch.device(a.device)
+    net = Supernet(a.channels, a.cells).to(device)
     net.train()
     sgd = torch.optim.SGD(net.parameters(), lr=0.025, momentum=0.9, nesterov=True, weight_decay=5e-4)
-    x = torch.rand(a.batch, 3, 32, 32)
+    x = torch.rand(a.batch, 3, 32, 32, device=device)
     if a.channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
-    y = torch.randint(0, 10, (a.batch,))
+    y = torch.randint(0, 10, (a.batch,), device=device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     paths = PathSequence(a.seed)
 
     def step():
         ops = ops_of(paths.next())
         sgd.zero_grad(set_to_none=True)
-        F.cross_entropy(net(x, ops), y).backward()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            logits = net(x, ops)
+        F.cross_entropy(logits.float(), y).backward()
         sgd.step()
 
     for _ in range(a.warmup):
         step()
+    sync()
     rates = []
     for _ in range(a.reps):
         t0 = time.perf_counter()
         for _ in range(a.steps):
             step()
+        sync()
         rates.append(a.batch * a.steps / (time.perf_counter() - t0))
     med = statistics.median(rates)
-    print(f"impl=python pool={a.pool} channels={a.channels} cells={a.cells} batch={a.batch} threads={torch.get_num_threads()} "
+    print(f"impl=python device={device} precision={a.precision} pool={a.pool} channels={a.channels} cells={a.cells} batch={a.batch} threads={torch.get_num_threads()} "
           f"params={sum(p.numel() for p in net.parameters())} images_per_s={med:.1f} ms_per_step={1000 * a.batch / med:.2f} min={min(rates):.1f} max={max(rates):.1f}")
 
 

@@ -9,10 +9,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>  // fmt::join (in ranges.h since fmt 11)
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <thread>
+
+#include <torch/cuda.h>
 
 #include <spbench/util/atomic_file.hpp>
 #include <spbench/study/matrix/results.hpp>
@@ -41,6 +44,7 @@ struct MatrixArgs {
   std::string backend = "local";
   std::string partition, time, mem;
   int cpus = -1, gpus = -1;
+  std::string devices;
   bool no_submit = false;
   std::string status;
   bool no_table = false;
@@ -130,6 +134,16 @@ void run_local_backend(const matrix::ResolvedMatrix& m, const fs::path& results_
   options.command.exe = matrix::current_executable();
   options.command.data_root = args.data_root;
   options.progress_bar = Progress::stderr_is_terminal();
+  // GPUs to spread the cells over: only when some cell may run on CUDA
+  // (device auto or cuda…) or the list is given.
+  bool wants_cuda = false;
+  for (const auto& c : m.cells) wants_cuda = wants_cuda || c.spec.device == "auto" || c.spec.device.rfind("cuda", 0) == 0;
+  if (!args.devices.empty() || wants_cuda)
+    options.gpus = matrix::gpu_list(args.devices, std::getenv("CUDA_VISIBLE_DEVICES"),
+                                    args.devices.empty() ? static_cast<int>(torch::cuda::device_count()) : 0);
+  if (!options.gpus.empty())
+    std::cerr << fmt::format("cells spread over GPU{} {} (CUDA_VISIBLE_DEVICES per cell)\n",
+                             options.gpus.size() == 1 ? "" : "s", fmt::join(options.gpus, ", "));
   std::cerr << fmt::format("matrix '{}': {} cells in {} ({} at a time, {} thread{} each)\n", index.name,
                            index.cells.size(), results.string(), std::max(1, args.jobs), options.command.threads,
                            options.command.threads == 1 ? "" : "s");
@@ -247,6 +261,10 @@ void add_matrix_command(CLI::App& app) {
   cmd->add_option("--cpus", args->cpus, "Slurm CPUs per cell")->check(CLI::NonNegativeNumber);
   cmd->add_option("--gpus", args->gpus, "Slurm GPUs per cell")->check(CLI::NonNegativeNumber);
   cmd->add_option("--mem", args->mem, "Slurm memory per cell, e.g. 8G");
+  cmd->add_option("--devices", args->devices,
+                  "local backend: the GPUs to spread cells over, each cell getting one as CUDA_VISIBLE_DEVICES "
+                  "(the least busy; several cells per GPU when --jobs is larger): a list such as 0,1,3, or none; "
+                  "default: CUDA_VISIBLE_DEVICES's list, else every GPU LibTorch sees, when a cell may run on CUDA");
   cmd->add_flag("--no-submit", args->no_submit, "Slurm: write the job script but do not submit it");
   cmd->add_option("--status", args->status, "show the state of every cell of this results folder and exit");
   cmd->add_flag("--no-table", args->no_table, "do not print the ablation table at the end");

@@ -57,6 +57,10 @@ EvaluationConfig config_for(BnMode mode, bool share = true) {
   c.batches = 2;
   c.batch_size = 16;
   c.share_equivalent = share;
+  // Path by path: these tests compare results bit for bit across plans that
+  // group the paths differently; test_evaluation_multi_path.cpp checks that
+  // several paths per pass agree with it.
+  c.paths_per_batch = 1;
   c.sink = [](const std::string&) {};
   return c;
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "spbench/study/matrix/local_scheduler.hpp"
 #include "spbench/study/matrix/results.hpp"
 #include "run_spbench.hpp"
 #include "test_paths.hpp"
@@ -167,4 +168,43 @@ TEST_CASE("A second matrix on a results folder that is in use is refused with a 
   CHECK(r.status != 0);
   CHECK_THAT(r.output, Catch::Contains("another `spbench matrix` is working on"));
   CHECK_FALSE(fs::exists(out / "matrix.json"));
+}
+
+TEST_CASE("The local backend gives each cell the least busy GPU as its CUDA_VISIBLE_DEVICES") {
+  // The policy: fewest running cells first, the lowest index among equals.
+  CHECK(matrix::least_busy_gpu({0, 0, 0}) == 0);
+  CHECK(matrix::least_busy_gpu({1, 0, 0}) == 1);
+  CHECK(matrix::least_busy_gpu({1, 1, 0}) == 2);
+  CHECK(matrix::least_busy_gpu({2, 1, 1}) == 1);
+  CHECK_THROWS(matrix::least_busy_gpu({}));
+  // Where the list comes from: the option, else CUDA_VISIBLE_DEVICES, else the devices LibTorch counts.
+  CHECK(matrix::gpu_list("2, 5", "0,1", 4) == std::vector<std::string>{"2", "5"});
+  CHECK(matrix::gpu_list("none", "0,1", 4).empty());
+  CHECK(matrix::gpu_list("", "0,1", 4) == std::vector<std::string>{"0", "1"});
+  CHECK(matrix::gpu_list("", nullptr, 3) == std::vector<std::string>{"0", "1", "2"});
+  CHECK(matrix::gpu_list("", "", 0).empty());
+
+  // Three CPU cells, two at a time, over a fake list of two GPUs: each run
+  // sees its own CUDA_VISIBLE_DEVICES (provenance.json records what the
+  // child process saw), the first two on different GPUs.
+  const fs::path dir = test::scratch_dir("matrix-run-gpus");
+  const fs::path spec = tiny_matrix(dir, 1, "  training.learning_rate: [0.1, 0.05, 0.02]\n");
+  const fs::path out = dir / "results";
+  const Result r = spbench::test::run_spbench("matrix '" + spec.string() + "' --jobs 2 --threads 1 --no-plots --devices fake-a,fake-b --out '" +
+                                              out.string() + "'");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("cells spread over GPUs fake-a, fake-b"));
+  const auto index = matrix::read_matrix_json(out);
+  REQUIRE(index.cells.size() == 3);
+  std::vector<std::string> seen;
+  for (const auto& c : index.cells) {
+    const auto provenance = nlohmann::json::parse(read(out / c.id / "provenance.json"));
+    REQUIRE(provenance.contains("cuda_visible_devices"));
+    seen.push_back(provenance.at("cuda_visible_devices").get<std::string>());
+    CHECK_THAT(read(out / c.id / "stdout.log"), Catch::Contains("CUDA_VISIBLE_DEVICES=" + seen.back()));
+  }
+  CHECK(seen[0] == "fake-a");
+  CHECK(seen[1] == "fake-b");
+  CHECK((seen[2] == "fake-a" || seen[2] == "fake-b"));
 }

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "spbench/engine/data/loader.hpp"
+#include "spbench/engine/evaluation/multi_path.hpp"
 #include "spbench/util/progress.hpp"
 #include "spbench/engine/training/precision.hpp"
 #include "spbench/util/fault_injection.hpp"
@@ -31,6 +32,7 @@ EvaluationConfig evaluation_config_of(const ExperimentSpec& spec, c10::Device de
   c.device = device;
   c.precision = std::string(setting_name(spec.precision));
   c.channels_last = spec.channels_last;
+  c.paths_per_batch = spec.evaluation.paths_per_batch;
   return c;
 }
 
@@ -230,6 +232,26 @@ class EvaluationHooks {
 
 }  // namespace
 
+std::size_t Evaluator::paths_per_pass(model::SupernetImpl& net, std::size_t groups) const {
+  if (config_.paths_per_batch == 1 || groups <= 1 || !MultiPathForward::supports(net, config_.bn)) return 1;
+  if (config_.paths_per_batch > 1) return static_cast<std::size_t>(config_.paths_per_batch);
+  // The CPU is not bound by kernel launches, and K paths' activations leave
+  // the caches: measured 3.5x slower there (bench/README.md, "Evaluation"),
+  // so the default stays path by path unless a budget is given.
+  if (config_.device.is_cpu() && config_.multi_path_budget_bytes <= 0) return 1;
+  // From memory: a pass holds about a dozen activations of the first stage's
+  // size per path (the cell's four nodes, gathered inputs, an operation's
+  // intermediates); the later stages are smaller.
+  const std::int64_t budget =
+      config_.multi_path_budget_bytes > 0 ? config_.multi_path_budget_bytes : (std::int64_t{8} << 30);
+  std::int64_t pixels = 32 * 32;
+  if (!impl_->valid.empty()) pixels = impl_->valid.front().images.size(2) * impl_->valid.front().images.size(3);
+  const std::int64_t per_path =
+      12 * config_.batch_size * static_cast<std::int64_t>(net.options().channels()) * pixels * 4;
+  const std::int64_t k = std::max<std::int64_t>(1, std::min<std::int64_t>(64, budget / std::max<std::int64_t>(1, per_path)));
+  return static_cast<std::size_t>(std::min<std::int64_t>(k, static_cast<std::int64_t>(groups)));
+}
+
 std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>& archs, const EvaluationPlan& plan) {
   const auto start = std::chrono::steady_clock::now();
   const int classes = impl_->num_classes;
@@ -292,7 +314,54 @@ std::vector<ArchitectureResult> Evaluator::evaluate(const std::vector<CellArch>&
     for (auto* bn : bns) momenta.push_back(bn->options.momentum());
     if (config_.bn == BnMode::Batch) set_bn_training(bns, true);
 
-    for (const EvaluationGroup* g : groups) {
+    const std::size_t k_paths = paths_per_pass(*net, groups.size());
+    stats_.paths_per_pass = std::max(stats_.paths_per_pass, k_paths);
+    if (k_paths > 1) {
+      // Several paths per forward pass (multi_path.hpp): the trained buffers
+      // are never touched, so nothing needs restoring between architectures.
+      MultiPathOptions mo;
+      mo.bn = config_.bn;
+      mo.recalibrate_momentum = config_.recalibrate_momentum;
+      mo.recalibrate_reset = config_.recalibrate_reset;
+      MultiPathForward multi(*net, mo);
+      for (std::size_t first = 0; first < groups.size(); first += k_paths) {
+        const std::size_t count = std::min(k_paths, groups.size() - first);
+        std::vector<Path> paths;
+        for (std::size_t i = 0; i < count; ++i) paths.push_back(Path::shared(archs.at(groups[first + i]->members.front())));
+        multi.set_paths(paths);
+        const std::int64_t K = static_cast<std::int64_t>(count);
+        if (recalibrate)
+          for (const auto& b : impl_->recalibration) {
+            auto scope = precision.forward_scope();
+            multi.recalibrate(b.images);
+          }
+        at::Tensor loss_sum = at::zeros({K}, at::TensorOptions().dtype(at::kDouble).device(config_.device));
+        at::Tensor correct = at::zeros({K}, at::TensorOptions().dtype(at::kLong).device(config_.device));
+        for (const auto& b : impl_->valid) {
+          at::Tensor logits;
+          {
+            auto scope = precision.forward_scope();
+            logits = multi.forward(b.images);
+          }
+          logits = logits.to(at::kFloat);
+          const at::Tensor labels = b.labels.repeat({K});
+          const std::int64_t B = b.images.size(0);
+          loss_sum += at::cross_entropy_loss(logits, labels, {}, at::Reduction::None).view({K, B}).sum(1).to(at::kDouble);
+          correct += logits.argmax(1).eq(labels).view({K, B}).sum(1);
+        }
+        const at::Tensor loss_cpu = loss_sum.cpu(), correct_cpu = correct.cpu();
+        const double images = static_cast<double>(impl_->valid_images);
+        for (std::size_t i = 0; i < count; ++i) {
+          emit(*groups[first + i], 100.0 * static_cast<double>(correct_cpu[static_cast<std::int64_t>(i)].item<std::int64_t>()) / images,
+               loss_cpu[static_cast<std::int64_t>(i)].item<double>() / images);
+          stats_.images += impl_->valid_images + impl_->recalibration_images;
+          progress.update(static_cast<std::int64_t>(++done));
+          fault_point("evaluation");
+        }
+      }
+    }
+    for (std::size_t gi = 0; k_paths <= 1 && gi < groups.size(); ++gi) {
+      const EvaluationGroup* g = groups[gi];
       const Path path = Path::shared(archs.at(g->members.front()));
       if (recalibrate) {
         // Every architecture starts from the trained statistics (restored

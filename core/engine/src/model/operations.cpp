@@ -54,6 +54,11 @@ ResNetReductionImpl::ResNetReductionImpl(std::int64_t in_channels, std::int64_t 
 }
 
 at::Tensor ResNetReductionImpl::forward(const at::Tensor& x) {
+  at::Tensor residual = shortcut_forward(x);
+  return conv_b->forward(conv_a->forward(x)) + residual;
+}
+
+at::Tensor ResNetReductionImpl::shortcut_forward(const at::Tensor& x) {
   at::Tensor pooled;
   if (x.is_cpu()) {
     const std::int64_t channels = x.size(1);
@@ -65,8 +70,7 @@ at::Tensor ResNetReductionImpl::forward(const at::Tensor& x) {
   } else {
     pooled = at::avg_pool2d(x, {2, 2}, {2, 2});
   }
-  at::Tensor residual = shortcut->forward(pooled);
-  return conv_b->forward(conv_a->forward(x)) + residual;
+  return shortcut->forward(pooled);
 }
 
 std::shared_ptr<CandidateOp> make_default_operation(const OperationSpec& spec) {

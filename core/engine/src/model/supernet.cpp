@@ -27,14 +27,6 @@ SupernetOptions::SupernetOptions(const NetworkSetup& setup, SearchSpace space)
       dropout_(setup.dropout),
       drop_path_(setup.drop_path) {}
 
-// Which edges of one cell a forward pass computes (see supernet.hpp).
-struct SupernetImpl::CellPlan {
-  std::array<bool, kNumEdges> computed{};
-  // Edge e's input node is zero but its operation must still run (on zeros).
-  std::array<bool, kNumEdges> zero_input{};
-  bool output_zero = false;
-};
-
 SupernetImpl::SupernetImpl(SupernetOptions options) : options_(std::move(options)) {
   const int C = options_.channels();
   const int N = options_.cells_per_stage();

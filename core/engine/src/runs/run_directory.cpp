@@ -1,5 +1,6 @@
 #include "spbench/engine/runs/run_directory.hpp"
 
+#include <cstdlib>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <torch/cuda.h>
@@ -150,6 +151,8 @@ std::string provenance_json(const std::string& command_line, const std::string& 
   j["libtorch_version"] = TORCH_VERSION;
   j["cuda_available"] = torch::cuda::is_available();
   j["cuda_devices"] = torch::cuda::device_count();
+  // Which GPUs the run could see (the matrix's local backend gives each cell one).
+  if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES")) j["cuda_visible_devices"] = visible;
   j["intra_op_threads"] = at::get_num_threads();
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);

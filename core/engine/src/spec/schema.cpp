@@ -453,6 +453,17 @@ std::vector<SpecKey> declare() {
   add(int_key("evaluation.batches", SPBENCH_FIELD(evaluation.batches), 10, 0,
               "V, validation batches per architecture; `0`: the whole evaluation split"));
   add(int_key("evaluation.batch_size", SPBENCH_FIELD(evaluation.batch_size), 256, 1, "images per evaluation batch"));
+  {
+    SpecKey k = int_key("evaluation.paths_per_batch", SPBENCH_FIELD(evaluation.paths_per_batch), 0, 0,
+                        "K, architectures scored together in one forward pass (the same numbers up to rounding, "
+                        "docs/evaluation.md); `0`: as many as fit a memory budget, `1`: one at a time");
+    // Printed only when set: it changes speed, not results, and resolved
+    // specs (a matrix cell's cell.yaml) written before it existed stay the same.
+    k.print = [print = k.print](std::string& out, const ExperimentSpec& s) {
+      if (s.evaluation.paths_per_batch != 0) print(out, s);
+    };
+    add(std::move(k));
+  }
 
   // --- ground_truth
   add(section("ground_truth"));

@@ -42,7 +42,9 @@ pid_t start_cell(const CellCommand& command, const fs::path& cell_dir, const Fil
   if (log < 0) throw std::runtime_error(fmt::format("{}: cannot open: {}", log_file.string(), std::strerror(errno)));
   std::vector<std::string> args = cell_arguments(command, cell_dir);
   args.insert(args.begin(), command.exe.string());
-  const std::string header = fmt::format("=== {} {}\n", now_iso8601(), [&] {
+  const std::string device_note =
+      command.cuda_visible_devices.empty() ? "" : "CUDA_VISIBLE_DEVICES=" + command.cuda_visible_devices + " ";
+  const std::string header = fmt::format("=== {} {}{}\n", now_iso8601(), device_note, [&] {
     std::string s;
     for (const auto& a : args) s += (s.empty() ? "" : " ") + util::shell_quote(a);
     return s;
@@ -53,6 +55,14 @@ pid_t start_cell(const CellCommand& command, const fs::path& cell_dir, const Fil
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The environment is built before fork: the child may only exec.
+  std::vector<std::string> env_text;
+  for (char** e = environ; e && *e; ++e)
+    if (command.cuda_visible_devices.empty() || std::strncmp(*e, "CUDA_VISIBLE_DEVICES=", 21) != 0) env_text.emplace_back(*e);
+  if (!command.cuda_visible_devices.empty()) env_text.push_back("CUDA_VISIBLE_DEVICES=" + command.cuda_visible_devices);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
@@ -71,7 +81,7 @@ pid_t start_cell(const CellCommand& command, const fs::path& cell_dir, const Fil
     // Keep the cell's lock across exec: the cell stays locked while it lives.
     const int flags = ::fcntl(lock.fd(), F_GETFD);
     if (flags >= 0) ::fcntl(lock.fd(), F_SETFD, flags & ~FD_CLOEXEC);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(log);

@@ -23,6 +23,33 @@ namespace spbench::matrix {
 
 namespace fs = std::filesystem;
 
+std::size_t least_busy_gpu(const std::vector<int>& running) {
+  if (running.empty()) throw std::invalid_argument("least_busy_gpu: no GPUs");
+  return static_cast<std::size_t>(std::min_element(running.begin(), running.end()) - running.begin());
+}
+
+std::vector<std::string> gpu_list(const std::string& requested, const char* cuda_visible_devices, int count) {
+  const auto split = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char ch : text + ",") {
+      if (ch == ',') {
+        if (!item.empty()) out.push_back(item);
+        item.clear();
+      } else if (ch != ' ') {
+        item += ch;
+      }
+    }
+    return out;
+  };
+  if (requested == "none") return {};
+  if (!requested.empty()) return split(requested);
+  if (cuda_visible_devices && *cuda_visible_devices) return split(cuda_visible_devices);
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
 LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index, const LocalRunOptions& options) {
   LocalRunSummary summary;
   struct Running {
@@ -30,7 +57,9 @@ LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index,
     std::size_t slot;  // in `queue`
     FileLock lock;
     std::chrono::steady_clock::time_point start;
+    int gpu = -1;  // index into options.gpus; -1: none given
   };
+  std::vector<int> on_gpu(options.gpus.size(), 0);
   std::vector<const Cell*> queue;
   for (const auto& c : index.cells) {
     if (RunDirectory::read_state(results_dir / c.id) == RunState::Finished) {
@@ -78,10 +107,18 @@ LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index,
         continue;
       }
       const bool resuming = fs::exists(results_dir / c.id / "checkpoint.pt");
-      const pid_t pid = start_cell(options.command, results_dir / c.id, *lock);
-      std::cerr << fmt::format("[{}/{}] started {} ({}){}\n", next, total, c.name.empty() ? "(base)" : c.name, c.id,
+      CellCommand command = options.command;
+      int gpu = -1;
+      if (!options.gpus.empty()) {
+        gpu = static_cast<int>(least_busy_gpu(on_gpu));
+        command.cuda_visible_devices = options.gpus[static_cast<std::size_t>(gpu)];
+      }
+      const pid_t pid = start_cell(command, results_dir / c.id, *lock);
+      if (gpu >= 0) ++on_gpu[static_cast<std::size_t>(gpu)];
+      std::cerr << fmt::format("[{}/{}] started {} ({}){}{}\n", next, total, c.name.empty() ? "(base)" : c.name, c.id,
+                               gpu >= 0 ? " on GPU " + command.cuda_visible_devices : "",
                                resuming ? ", resuming from its checkpoint" : "");
-      running.emplace(pid, Running{c, slot, std::move(*lock), std::chrono::steady_clock::now()});
+      running.emplace(pid, Running{c, slot, std::move(*lock), std::chrono::steady_clock::now(), gpu});
       fault_point("matrix-cell");  // SPBENCH_FAULT: the matrix killed with cells running
     }
     int status = 0;
@@ -106,6 +143,7 @@ LocalRunSummary run_local(const fs::path& results_dir, const MatrixIndex& index,
         std::cerr << fmt::format("FAILED {} ({}): exit {}, see {}\n", c.name.empty() ? "(base)" : c.name, c.id, code,
                                  log.string());
       }
+      if (it->second.gpu >= 0) --on_gpu[static_cast<std::size_t>(it->second.gpu)];
       running.erase(it);  // releases our copy of the cell's lock
       continue;
     }

@@ -74,6 +74,13 @@ struct EvaluationConfig {
   std::int64_t batches = 10;             // V; 0: the whole validation split
   std::int64_t batch_size = 256;
   bool share_equivalent = true;          // false: run every architecture (tests, checks)
+  // K, the paths scored together in one forward pass (multi_path.hpp): 1 is
+  // path by path; 0 picks K from the memory a pass may take
+  // (multi_path_budget_bytes) on an accelerator, and path by path on the CPU
+  // unless a budget is given. Networks multi_path.hpp does not support in
+  // the BN mode are scored path by path whatever K says.
+  std::int64_t paths_per_batch = 0;
+  std::int64_t multi_path_budget_bytes = 0;  // 0: 8 GiB on an accelerator (CPU: see above)
   c10::Device device = c10::Device(c10::kCPU);
   std::string precision = "fp32";
   bool channels_last = false;
@@ -127,6 +134,7 @@ struct EvaluationStats {
   std::size_t architectures = 0;
   std::size_t runs = 0;           // architectures actually run
   std::int64_t images = 0;        // images through the network (scoring + recalibration)
+  std::size_t paths_per_pass = 0; // the largest K used (1: path by path)
   double seconds = 0;
 };
 
@@ -150,6 +158,9 @@ class Evaluator {
   const ScoringNetworks& networks() const { return networks_; }
 
  private:
+  // K for one network (EvaluationConfig::paths_per_batch), at most `groups`.
+  std::size_t paths_per_pass(model::SupernetImpl& net, std::size_t groups) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
   ScoringNetworks networks_;

@@ -82,6 +82,10 @@ class ResNetReductionImpl : public CandidateOp {
  public:
   ResNetReductionImpl(std::int64_t in_channels, std::int64_t out_channels);
   at::Tensor forward(const at::Tensor& x) override;
+  // The shortcut branch alone (pooling, then the 1×1 convolution): it holds
+  // no BatchNorm, so a multi-path forward (evaluation/multi_path.hpp) runs it
+  // on a stack of paths as it is.
+  at::Tensor shortcut_forward(const at::Tensor& x);
 
   ReLUConvBN conv_a{nullptr};
   ReLUConvBN conv_b{nullptr};

@@ -120,10 +120,27 @@ class SupernetImpl : public torch::nn::Module {
   // std::invalid_argument naming the first mismatch.
   void copy_weights_from(const SupernetImpl& other, WeightCopy mode = WeightCopy::SameStructure);
 
- private:
-  struct CellPlan;
-  void check_path(const Path& path) const;
+  // Which edges of one cell a forward pass on `arch` computes, in the
+  // modules' current mode (the rules at the top of this header).
+  struct CellPlan {
+    std::array<bool, kNumEdges> computed{};
+    // Edge e's input node is zero but its operation must still run (on zeros).
+    std::array<bool, kNumEdges> zero_input{};
+    bool output_zero = false;
+  };
   CellPlan plan_cell(int cell, const CellArch& arch) const;
+  // Throws std::invalid_argument as forward() does for a path it cannot run.
+  void check_path(const Path& path) const;
+
+  // The fixed parts, for forward passes that run the network piecewise
+  // (evaluation/multi_path.hpp scores several paths in one pass).
+  torch::nn::Conv2dImpl& stem_conv() const { return *stem_conv_; }
+  torch::nn::BatchNorm2dImpl& stem_bn() const { return *stem_bn_; }
+  ResNetReductionImpl& reduction(int i) const { return *reductions_.at(static_cast<std::size_t>(i)); }
+  torch::nn::BatchNorm2dImpl& head_bn() const { return *head_bn_; }
+  torch::nn::LinearImpl& classifier() const { return *classifier_; }
+
+ private:
   at::Tensor run_cell(int cell, const CellArch& arch, const CellPlan& plan, const at::Tensor& x);
   at::Tensor drop_path(const at::Tensor& y) const;
 

@@ -76,6 +76,9 @@ struct EvaluationSpec {
   bool recalibrate_reset = true;
   std::int64_t batches = 10;             // V; 0: the whole validation split
   int batch_size = 256;
+  // K paths scored per forward pass (evaluation/multi_path.hpp); 0: from
+  // the memory available, 1: path by path. Changes rounding only.
+  std::int64_t paths_per_batch = 0;
 };
 
 struct StandAloneSpec {

@@ -21,6 +21,9 @@ struct CellCommand {
   std::filesystem::path exe;  // the spbench executable
   int threads = 1;            // --threads of every cell
   std::string data_root;      // --data-root, when given
+  // The child's CUDA_VISIBLE_DEVICES when not empty (the GPU the local
+  // backend gave the cell); empty: the child inherits the environment.
+  std::string cuda_visible_devices;
 };
 
 // The arguments (without the executable) that run one cell.

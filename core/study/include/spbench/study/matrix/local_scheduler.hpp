@@ -19,6 +19,10 @@ namespace spbench::matrix {
 struct LocalRunOptions {
   CellCommand command;
   int jobs = 1;
+  // GPUs to spread the cells over: each cell gets one as its
+  // CUDA_VISIBLE_DEVICES (the least busy, lowest first), several cells per
+  // GPU when jobs > GPUs. Empty: cells inherit the environment.
+  std::vector<std::string> gpus;
   bool progress_bar = false;  // a bar on a terminal, plain lines otherwise
 };
 
@@ -29,6 +33,15 @@ struct LocalRunSummary {
   std::vector<Cell> busy;                            // locked by another process
   bool ok() const { return failed.empty() && busy.empty(); }
 };
+
+// The GPU a new cell gets: the one running the fewest cells, the lowest
+// index among equals. `running[i]`: cells now on GPU i (not empty).
+std::size_t least_busy_gpu(const std::vector<int>& running);
+
+// The GPUs to spread cells over: `requested` ("0,1,3"; "none" for none)
+// when given, else CUDA_VISIBLE_DEVICES's list when set, else 0..count-1 of
+// the `count` devices LibTorch sees.
+std::vector<std::string> gpu_list(const std::string& requested, const char* cuda_visible_devices, int count);
 
 // Runs every cell of `index` that is not finished, `jobs` at a time. The
 // caller holds the results folder's .matrix.lock. Lines about cells go to
