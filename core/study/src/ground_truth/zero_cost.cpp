@@ -195,7 +195,13 @@ void naswot_accumulate(at::Tensor& kernel, const at::Tensor& relu_input) {
   const double d = static_cast<double>(c.size(1));
   const at::Tensor s = c.sum(1);
   // c c^T + (1-c)(1-c)^T = 2 c c^T - s 1^T - 1 s^T + D
-  const at::Tensor k = c.mm(c.t()).mul(2).sub(s.unsqueeze(1)).sub(s.unsqueeze(0)).add(d);
+  // c c^T as a 1x1 convolution (weight [B, D, 1, 1] over input [1, D, 1, B]):
+  // LibTorch's CPU convolutions run on oneDNN, its mm on whatever BLAS the
+  // system provides, which can be the reference BLAS (Debian's default), tens
+  // of times slower at [128, 16384] x [16384, 128].
+  const at::Tensor cc = at::conv2d(c.t().contiguous().reshape({1, c.size(1), 1, b}), c.reshape({b, c.size(1), 1, 1}))
+                            .reshape({b, b});
+  const at::Tensor k = cc.mul(2).sub(s.unsqueeze(1)).sub(s.unsqueeze(0)).add(d);
   if (!kernel.defined()) kernel = at::zeros({b, b}, at::TensorOptions().dtype(at::kDouble));
   kernel.add_(k.to(at::kDouble));
 }
