@@ -47,6 +47,7 @@ extern "C" BOOST_SYMBOL_EXPORT int spbench_cli_main(int argc, char** argv) {
   spbench::cli::add_score_command(app);
   spbench::cli::add_merge_command(app);
   spbench::cli::add_matrix_command(app);
+  spbench::cli::add_zero_cost_command(app);
   spbench::cli::add_table_command(app);
   spbench::cli::add_stats_command(app);
   spbench::cli::add_report_command(app);

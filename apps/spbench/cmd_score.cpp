@@ -20,6 +20,7 @@ struct ScoreArgs {
   std::string format = "text";
   std::size_t bootstrap = 1000;
   std::uint64_t seed = 0;
+  std::string zero_cost;
 };
 
 }  // namespace
@@ -39,6 +40,9 @@ void add_score_command(CLI::App& app) {
   cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--bootstrap", args->bootstrap, "bootstrap resamples for the intervals (0: none; default 1000)");
   cmd->add_option("--seed", args->seed, "bootstrap seed (default 0)");
+  cmd->add_option("--zero-cost", args->zero_cost,
+                  "CSV of zero-cost scores (spbench zero-cost --out): each proxy column becomes a reference row")
+      ->check(CLI::ExistingFile);
   cmd->callback([args] {
     metrics::ScorePredictionsOptions o;
     o.predictions = args->predictions;
@@ -49,6 +53,7 @@ void add_score_command(CLI::App& app) {
     o.format = args->format == "json" ? metrics::ReportFormat::Json : metrics::ReportFormat::Text;
     o.ranking.bootstrap_resamples = args->bootstrap;
     o.ranking.bootstrap_seed = args->seed;
+    o.zero_cost = args->zero_cost;
     std::cout << metrics::score_predictions_file(o) << std::flush;
   });
 }

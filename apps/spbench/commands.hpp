@@ -22,6 +22,7 @@ void add_run_command(CLI::App& app);
 void add_arch_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_matrix_command(CLI::App& app);
+void add_zero_cost_command(CLI::App& app);
 
 // Loads the statically linked plugins, the plugin folder next to the
 // executable, SPBENCH_PLUGIN_PATH and `extra_dirs`. Refusals are printed; with

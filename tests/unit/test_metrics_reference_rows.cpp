@@ -4,6 +4,8 @@
 #include "catch.hpp"
 
 #include <chrono>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <spbench/analysis/metrics/reference_predictors.hpp>
 #include <spbench/analysis/results/ground_truth.hpp>
@@ -54,4 +56,39 @@ TEST_CASE("Reference rows can be restricted to the architectures a super-network
   CHECK(rows[1].column == "flops_cifar100_M");
   CHECK_THROWS_WITH(metrics::score_reference_predictors(table, truth.values, "mnist", options),
                     Catch::Contains("no column \"params_mnist_M\""));
+}
+
+TEST_CASE("Each column of a zero-cost scores file is a reference row on the same architectures, undefined scores left "
+          "out") {
+  const auto dir = test::scratch_dir("zero_cost_rows");
+  const auto file = dir / "scores.csv";
+  {
+    std::ofstream out(file);
+    // synflow ranks the four exactly as the truth; naswot exactly backwards
+    // and undefined (empty) for index 3.
+    out << "index,synflow,naswot\n";
+    out << "0,1,4\n";
+    out << "1,2,3\n";
+    out << "2,3,2\n";
+    out << "3,4,\n";
+  }
+  std::map<int, double> values = {{0, 10.0}, {1, 20.0}, {2, 30.0}, {3, 40.0}, {4, 50.0}};
+  const tables::GroundTruth truth("truth", "acc", values);
+  metrics::RankingOptions options;
+  options.bootstrap_resamples = 0;
+  const auto rows = metrics::score_zero_cost_rows(file, truth, options);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].name == "synflow");
+  CHECK(rows[0].report.n == 4);
+  CHECK(rows[0].report.kendall_tau.value == Approx(1.0));
+  CHECK(rows[1].name == "naswot");
+  CHECK(rows[1].report.n == 3);
+  CHECK(rows[1].report.kendall_tau.value == Approx(-1.0));
+  // Restricted to the architectures a super-network scored.
+  const auto only = metrics::score_zero_cost_rows(file, truth, options, {0, 1, 4});
+  CHECK(only[0].report.n == 2);
+  // A file without a score column is refused.
+  std::ofstream(dir / "empty.csv") << "index\n0\n";
+  CHECK_THROWS_WITH(metrics::score_zero_cost_rows(dir / "empty.csv", truth, options),
+                    Catch::Contains("no zero-cost score column"));
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "spbench/sdk/architecture_cost.hpp"
 #include "spbench/study/network_shape.hpp"
 #include "spbench/sdk/search_space.hpp"
@@ -47,6 +49,20 @@ StudyReferenceRows study_reference_rows(const ExperimentSpec& spec, const std::f
       out.rows.push_back({"flops", "flops_M (" + tag + ")", metrics::score_ranking(flops, truth, options, ids)});
     else
       out.note = fmt::format("no FLOPs reference row: input size {} is not divisible by 4", shape.input_size);
+  }
+  if (!spec.ground_truth.zero_cost.empty()) {
+    // The proxies on the same architectures, against the same truth.
+    const auto file = resolve_data_path(spec.ground_truth.zero_cost, data_root);
+    try {
+      std::map<int, double> values;
+      for (std::size_t i = 0; i < ids.size() && i < truth.size(); ++i) values.emplace(ids[i], truth[i]);
+      const tables::IndexedValues truth_values(file.string(), "truth", std::move(values));
+      auto rows = metrics::score_zero_cost_rows(file, truth_values, options, ids);
+      out.rows.insert(out.rows.end(), rows.begin(), rows.end());
+    } catch (const std::exception& e) {
+      const std::string note = fmt::format("no zero-cost reference rows: {}", e.what());
+      out.note = out.note.empty() ? note : out.note + "; " + note;
+    }
   }
   return out;
 }

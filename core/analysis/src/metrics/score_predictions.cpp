@@ -54,6 +54,10 @@ ScorePredictionsResult score_predictions(const ScorePredictionsOptions& options)
       result.references_note = fmt::format("no reference rows: {} has no columns {} and {}",
                                            options.truth.string(), params, flops);
   }
+  if (!options.zero_cost.empty()) {
+    auto rows = score_zero_cost_rows(options.zero_cost, truth.values, options.ranking, result.sample.indices);
+    result.references.insert(result.references.end(), rows.begin(), rows.end());
+  }
   return result;
 }
 
@@ -92,7 +96,11 @@ std::string render(const ScorePredictionsResult& result, const ScorePredictionsO
     if (&r == &result.references.front())
       out += fmt::format("\nreference rows (same {} architectures)\n  {:<18} {:>8} {:>8} {:>8}\n", r.report.n,
                          "predictor", "tau-b", "rho", "r");
-    out += fmt::format("  {:<18} {:>8} {:>8} {:>8}\n", r.column, fmt_or_na(r.report.kendall_tau.value),
+    // A zero-cost row leaves out the architectures whose score is undefined.
+    const std::string label = r.report.n == result.references.front().report.n
+                                  ? r.column
+                                  : fmt::format("{} (n={})", r.column, r.report.n);
+    out += fmt::format("  {:<18} {:>8} {:>8} {:>8}\n", label, fmt_or_na(r.report.kendall_tau.value),
                        fmt_or_na(r.report.spearman_rho.value), fmt_or_na(r.report.pearson_r.value));
   }
   if (!result.references_note.empty()) out += "\n" + result.references_note + "\n";

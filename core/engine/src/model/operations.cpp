@@ -1,11 +1,28 @@
 #include "spbench/engine/model/operations.hpp"
 
+#include "spbench/engine/model/relu_observer.hpp"
+
 #include <torch/torch.h>
 
 #include <stdexcept>
 #include <string>
 
 namespace spbench::model {
+
+namespace {
+thread_local const ReluObserver* g_relu_observer = nullptr;
+}  // namespace
+
+ScopedReluObserver::ScopedReluObserver(ReluObserver observer)
+    : observer_(std::move(observer)), previous_(g_relu_observer) {
+  g_relu_observer = &observer_;
+}
+
+ScopedReluObserver::~ScopedReluObserver() { g_relu_observer = previous_; }
+
+void notify_relu_input(const at::Tensor& x) {
+  if (g_relu_observer) (*g_relu_observer)(x);
+}
 
 ReLUConvBNImpl::ReLUConvBNImpl(const ReLUConvBNOptions& opts) : options(opts) {
   conv = register_module(
@@ -19,7 +36,10 @@ ReLUConvBNImpl::ReLUConvBNImpl(const ReLUConvBNOptions& opts) : options(opts) {
                                                         .track_running_stats(options.bn_track_running_stats())));
 }
 
-at::Tensor ReLUConvBNImpl::forward(const at::Tensor& x) { return bn->forward(conv->forward(at::relu(x))); }
+at::Tensor ReLUConvBNImpl::forward(const at::Tensor& x) {
+  notify_relu_input(x);
+  return bn->forward(conv->forward(at::relu(x)));
+}
 
 bool ReLUConvBNImpl::maps_zero_to_zero() const {
   const bool batch_statistics = bn->is_training() || !options.bn_track_running_stats();

@@ -1,5 +1,7 @@
 #include "spbench/engine/model/supernet.hpp"
 
+#include "spbench/engine/model/relu_observer.hpp"
+
 #include <torch/torch.h>
 
 #include <stdexcept>
@@ -170,7 +172,9 @@ at::Tensor SupernetImpl::forward(const at::Tensor& x, const Path& path) {
     h = run_cell(c, path.cell(c), plans[c], h);
   }
 
-  h = at::relu(head_bn_->forward(h));
+  h = head_bn_->forward(h);
+  notify_relu_input(h);
+  h = at::relu(h);
   h = h.mean({2, 3});
   if (options_.dropout() > 0.0) h = at::dropout(h, options_.dropout(), is_training());
   return classifier_->forward(h);

@@ -485,6 +485,17 @@ std::vector<SpecKey> declare() {
                 above(0), "their learning rate"));
   add(int_key("ground_truth.stand_alone.architectures", SPBENCH_FIELD(ground_truth.stand_alone.architectures), 20, 1,
               "how many architectures are trained stand-alone"));
+  {
+    SpecKey& k = add(string_key("ground_truth.zero_cost", SPBENCH_FIELD(ground_truth.zero_cost), "",
+                                "a CSV of zero-cost proxy scores written by `spbench zero-cost` (columns arch, index, "
+                                "one per proxy), relative to the data root unless absolute; each proxy becomes a "
+                                "reference row beside `params` and `flops`, on the same architectures"));
+    k.default_text = "none";
+    // Left out when unset, so that specs written before the key print as they did.
+    k.print = [print = k.print](std::string& out, const ExperimentSpec& s) {
+      if (!s.ground_truth.zero_cost.empty()) print(out, s);
+    };
+  }
 
   // --- output
   add(section("output"));

@@ -3,6 +3,7 @@
 // FLOPs), scored against the truth with the same metrics, so that a
 // super-network's ranking can be read against what model size alone gives.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,16 @@ std::vector<ReferenceRow> score_reference_predictors(const tables::BenchmarkTabl
                                                      const tables::GroundTruth& truth, const std::string& dataset,
                                                      const RankingOptions& options = {},
                                                      const std::vector<int>& only = {});
+
+// Zero-cost reference rows: every score column of `file` (a table named by an
+// `arch` or `index` column, as `spbench zero-cost` writes it: arch, index,
+// synflow, snip, ...) scored against `truth` as a predictor (larger = better),
+// each row named after its column. With `only` non-empty, on those
+// architectures alone. An architecture whose score is empty or not finite
+// (undefined) is left out of that row, as the published analyses omit NaN;
+// the row's n says how many remain. Throws TableError for an unreadable file
+// or a column that shares fewer than two architectures with the truth.
+std::vector<ReferenceRow> score_zero_cost_rows(const std::filesystem::path& file, const tables::GroundTruth& truth,
+                                               const RankingOptions& options = {}, const std::vector<int>& only = {});
 
 }  // namespace spbench::metrics

@@ -28,6 +28,9 @@ struct ScorePredictionsOptions {
   // Score params/FLOPs of the truth table on the same architectures, when the
   // table has those columns for the metric's dataset.
   bool reference_rows = true;
+  // Zero-cost scores (`spbench zero-cost --out`): each proxy column becomes a
+  // reference row on the same architectures. Empty: none.
+  std::filesystem::path zero_cost;
   ReportFormat format = ReportFormat::Text;
 };
 

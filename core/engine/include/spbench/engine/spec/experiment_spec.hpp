@@ -94,6 +94,9 @@ struct GroundTruthSpec {
   std::string column = "cifar10_test_acc";
   GroundTruthJoin join = GroundTruthJoin::Arch;
   StandAloneSpec stand_alone;
+  // Zero-cost scores (`spbench zero-cost --out`): each proxy column becomes
+  // a reference row. Empty: none.
+  std::string zero_cost;
 };
 
 struct OutputSpec {
