@@ -11,6 +11,18 @@ namespace spbench::metrics {
 
 std::string dataset_of_column(const std::string& column) { return column.substr(0, column.find('_')); }
 
+namespace {
+
+// The values of `predictor` on the architectures `only` lists.
+tables::IndexedValues restricted_to(const tables::IndexedValues& predictor, const std::vector<int>& only) {
+  std::map<int, double> kept;
+  for (int index : only)
+    if (const auto v = predictor.at(index)) kept.emplace(index, *v);
+  return tables::IndexedValues(predictor.source(), predictor.column(), std::move(kept));
+}
+
+}  // namespace
+
 std::vector<ReferenceRow> score_reference_predictors(const tables::BenchmarkTable& table,
                                                      const tables::GroundTruth& truth, const std::string& dataset,
                                                      const RankingOptions& options, const std::vector<int>& only) {
@@ -18,12 +30,7 @@ std::vector<ReferenceRow> score_reference_predictors(const tables::BenchmarkTabl
   for (const char* name : {"params", "flops"}) {
     const std::string column = fmt::format("{}_{}_M", name, dataset);
     tables::IndexedValues predictor = tables::read_indexed_column(table, column).values;
-    if (!only.empty()) {
-      std::map<int, double> kept;
-      for (int index : only)
-        if (const auto v = predictor.at(index)) kept.emplace(index, *v);
-      predictor = tables::IndexedValues(predictor.source(), column, std::move(kept));
-    }
+    if (!only.empty()) predictor = restricted_to(predictor, only);
     const auto sample = tables::join(predictor, truth);
     if (sample.size() == 0)
       throw tables::TableError(table.source(), 0,
@@ -39,13 +46,9 @@ std::vector<ReferenceRow> score_zero_cost_rows(const std::filesystem::path& file
   std::vector<ReferenceRow> rows;
   for (const auto& column : table.columns()) {
     if (column == "arch" || column == "index") continue;
-    tables::IndexedValues predictor = tables::read_predictions(file, column).values;
-    if (!only.empty()) {
-      std::map<int, double> kept;
-      for (int index : only)
-        if (const auto v = predictor.at(index)) kept.emplace(index, *v);
-      predictor = tables::IndexedValues(predictor.source(), column, std::move(kept));
-    }
+    // From the table already read: each column is not read from the file again.
+    tables::IndexedValues predictor = tables::read_indexed_column(table, column).values;
+    if (!only.empty()) predictor = restricted_to(predictor, only);
     const auto sample = tables::join(predictor, truth);
     if (sample.size() < 2)
       throw tables::TableError(table.source(), 0,
