@@ -40,6 +40,7 @@ struct ZeroCostArgs {
   std::int64_t batch = 64;
   std::int64_t naswot_batch = 128;
   std::uint64_t seed = 0;
+  std::string images = "shared";
   std::string shard = "0/1";
   std::string cache;
   std::string out;
@@ -123,6 +124,10 @@ void add_zero_cost_command(CLI::App& app) {
   cmd->add_option("--batch", args->batch, "images for snip, grad_norm and jacob_cov (default 64)");
   cmd->add_option("--naswot-batch", args->naswot_batch, "images for naswot (default 128)");
   cmd->add_option("--seed", args->seed, "images and initialisation (default 0)");
+  cmd->add_option("--images", args->images,
+                  "shared (default: one batch for every architecture) or per-architecture (each its own batch, "
+                  "seeded by --seed and its index, as zero-cost-nas draws the next batch of a shuffled loader)")
+      ->check(CLI::IsMember({"shared", "per-architecture"}));
   cmd->add_option("--shard", args->shard, "I/K: this process scores every K-th selected architecture from the I-th");
   cmd->add_option("--cache", args->cache, "cache folder, shared by runs and shards (default: none)");
   cmd->add_option("--out", args->out, "CSV: arch, index, one column per proxy (empty: undefined)")->required();
@@ -155,12 +160,14 @@ void add_zero_cost_command(CLI::App& app) {
     config.batch_size = args->batch;
     config.naswot_batch_size = args->naswot_batch;
     config.seed = args->seed;
+    config.images = ground_truth::parse_zero_cost_images(args->images);
     config.data = fmt::format("dataset={};split={};augment=true", ds.dataset, ds.split);
     ground_truth::ZeroCostScorer scorer(config, splits.train, args->cache);
     scorer.set_message_sink([](const std::string& m) { std::cerr << m << '\n'; });
 
-    std::cerr << fmt::format("zero-cost: {} of {} architectures (shard {}/{}), proxies {}, {} threads\n", mine.size(),
-                             archs.size(), shard.index, shard.count, fmt::join(proxies, ","), torch::get_num_threads());
+    std::cerr << fmt::format("zero-cost: {} of {} architectures (shard {}/{}), proxies {}, images {}, {} threads\n",
+                             mine.size(), archs.size(), shard.index, shard.count, fmt::join(proxies, ","),
+                             ground_truth::to_string(config.images), torch::get_num_threads());
     std::vector<ground_truth::ZeroCostResult> rows;
     std::map<std::string, double> seconds;
     std::map<std::string, int> computed;

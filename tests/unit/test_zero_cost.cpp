@@ -197,6 +197,36 @@ TEST_CASE("Zero-cost scores of a stand-alone network are computed once, cached p
   CHECK(third.values.at("jacob_cov") == first.values.at("jacob_cov"));
 }
 
+TEST_CASE("Per-architecture images give each architecture its own seeded batch, whatever was scored before it",
+          "[zero_cost]") {
+  const auto train = test::tiny_dataset(48, 1);
+  ZeroCostConfig per_arch = tiny_config();
+  per_arch.images = ZeroCostImages::per_architecture;
+  const std::vector<std::string> data_proxies = {"snip", "grad_norm", "jacob_cov", "naswot"};
+
+  ZeroCostScorer alone(per_arch, train, {});
+  const auto a = alone.get(kConv, data_proxies);
+  ZeroCostScorer after_other(per_arch, train, {});
+  after_other.get(kAllConv, data_proxies);
+  const auto b = after_other.get(kConv, data_proxies);
+  CHECK(b.values == a.values);
+
+  // Another batch than the shared one: the same initial weights, other scores.
+  ZeroCostScorer shared(tiny_config(), train, {});
+  const auto s = shared.get(kConv, data_proxies);
+  CHECK(s.values.at("snip") != a.values.at("snip"));
+  CHECK(s.values.at("jacob_cov") != a.values.at("jacob_cov"));
+
+  // The option is in the cache key of the proxies that read images, and the
+  // default leaves the key as it was before the option existed.
+  CHECK(zero_cost_config_hash(per_arch, "snip") != zero_cost_config_hash(tiny_config(), "snip"));
+  CHECK(zero_cost_config_hash(per_arch, "synflow") == zero_cost_config_hash(tiny_config(), "synflow"));
+  CHECK(zero_cost_config_json(tiny_config(), "snip").find("images") == std::string::npos);
+  CHECK(parse_zero_cost_images("per-architecture") == ZeroCostImages::per_architecture);
+  CHECK(to_string(ZeroCostImages::shared) == "shared");
+  CHECK_THROWS_WITH(parse_zero_cost_images("fresh"), Catch::Contains("expected shared or per-architecture"));
+}
+
 TEST_CASE("A damaged zero-cost cache entry is recomputed, not trusted", "[zero_cost]") {
   const auto dir = test::scratch_dir("zero_cost_damaged");
   const auto train = test::tiny_dataset(48, 1);

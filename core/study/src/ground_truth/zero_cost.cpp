@@ -68,6 +68,16 @@ std::vector<std::string> parse_zero_cost_proxies(const std::string& text) {
   return out;
 }
 
+std::string to_string(ZeroCostImages images) {
+  return images == ZeroCostImages::shared ? "shared" : "per-architecture";
+}
+
+ZeroCostImages parse_zero_cost_images(const std::string& text) {
+  if (text == "shared") return ZeroCostImages::shared;
+  if (text == "per-architecture") return ZeroCostImages::per_architecture;
+  throw std::invalid_argument(fmt::format("zero-cost images \"{}\": expected shared or per-architecture", text));
+}
+
 std::int64_t zero_cost_batch(const ZeroCostConfig& config, const std::string& proxy) {
   if (proxy == "synflow") return 1;  // one all-ones image, whatever the batch size
   if (proxy == "naswot") return config.naswot_batch_size;
@@ -86,6 +96,9 @@ std::string zero_cost_config_json(const ZeroCostConfig& c, const std::string& pr
       {"num_classes", c.network.num_classes},
       {"input_channels", c.network.input_channels},
   };
+  // Written only when not the default, so that caches made before the
+  // option existed keep their keys. synflow reads no images.
+  if (c.images != ZeroCostImages::shared && proxy != "synflow") j["images"] = to_string(c.images);
   return j.dump();  // sorted keys
 }
 
@@ -227,17 +240,24 @@ std::filesystem::path ZeroCostScorer::cache_dir(const std::string& proxy) const 
   return cache_root_.empty() ? std::filesystem::path() : cache_root_ / zero_cost_config_hash(config_, proxy);
 }
 
-const ProxyBatch& ZeroCostScorer::batch(std::int64_t size) {
-  auto it = batches_.find(size);
+const ProxyBatch& ZeroCostScorer::batch(std::int64_t size, int index) {
+  const bool shared = config_.images == ZeroCostImages::shared;
+  const std::pair<std::int64_t, int> key{size, shared ? -1 : index};
+  auto it = batches_.find(key);
   if (it != batches_.end()) return it->second;
+  if (!shared)  // one architecture's batches at a time
+    for (auto b = batches_.begin(); b != batches_.end();) b = b->first.second != index ? batches_.erase(b) : std::next(b);
   if (train_.size() < size)
     throw std::invalid_argument(fmt::format("zero-cost proxies: batch of {} images from a training split of {}", size,
                                             train_.size()));
-  data::LoaderOptions lo = data::train_loader_options(size, mix_seed({config_.seed, 0x42415443ULL}));
+  const std::uint64_t images_seed =
+      shared ? mix_seed({config_.seed, 0x42415443ULL})
+             : mix_seed({config_.seed, static_cast<std::uint64_t>(index), 0x42415443ULL});
+  data::LoaderOptions lo = data::train_loader_options(size, images_seed);
   lo.augment = true;
   data::BatchLoader loader(train_, lo);
   Batch b = loader.batch(0, 0);
-  return batches_.emplace(size, ProxyBatch{b.images, b.labels}).first->second;
+  return batches_.emplace(key, ProxyBatch{b.images, b.labels}).first->second;
 }
 
 ZeroCostResult ZeroCostScorer::get(const CellArch& arch, const std::vector<std::string>& proxies) {
@@ -284,7 +304,7 @@ ZeroCostResult ZeroCostScorer::get(const CellArch& arch, const std::vector<std::
     const auto start = std::chrono::steady_clock::now();
     model::Supernet net = make_net();
     proxies::linearise(*net);
-    const auto& b = batch(config_.batch_size);
+    const auto& b = batch(config_.batch_size, -1);  // for its shape only
     std::vector<std::int64_t> shape = b.images.sizes().vec();
     shape[0] = 1;
     const double v = proxies::synflow([&](const at::Tensor& x) { return net->forward(x, path); }, proxies::layer_weights(*net), shape);
@@ -297,7 +317,7 @@ ZeroCostResult ZeroCostScorer::get(const CellArch& arch, const std::vector<std::
     model::Supernet net = make_net();
     net->train();
     const auto sg = proxies::snip_grad_norm([&](const at::Tensor& x) { return net->forward(x, path); },
-                                            proxies::layer_weights(*net), batch(config_.batch_size));
+                                            proxies::layer_weights(*net), batch(config_.batch_size, r.index));
     const double s = seconds_since(start);
     for (const auto& [name, v] : {std::pair<std::string, double>{"snip", sg.snip}, {"grad_norm", sg.grad_norm}}) {
       r.values[name] = finite_or_nan(v);
@@ -310,7 +330,7 @@ ZeroCostResult ZeroCostScorer::get(const CellArch& arch, const std::vector<std::
     model::Supernet net = make_net();
     net->train();
     const double v =
-        proxies::jacob_cov([&](const at::Tensor& x) { return net->forward(x, path); }, batch(config_.batch_size).images);
+        proxies::jacob_cov([&](const at::Tensor& x) { return net->forward(x, path); }, batch(config_.batch_size, r.index).images);
     r.values["jacob_cov"] = v;
     r.seconds["jacob_cov"] = seconds_since(start);
     computed["jacob_cov"] = v;
@@ -323,7 +343,7 @@ ZeroCostResult ZeroCostScorer::get(const CellArch& arch, const std::vector<std::
     {
       torch::NoGradGuard no_grad;
       model::ScopedReluObserver observe([&](const at::Tensor& x) { proxies::naswot_accumulate(kernel, x); });
-      net->forward(batch(config_.naswot_batch_size).images, path);
+      net->forward(batch(config_.naswot_batch_size, r.index).images, path);
     }
     const double v = proxies::naswot_of(kernel);
     r.values["naswot"] = v;

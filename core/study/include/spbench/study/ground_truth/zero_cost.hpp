@@ -27,8 +27,12 @@
 // Initialisation: LibTorch's default (PyTorch's: Kaiming-uniform, a = sqrt 5)
 // after torch::manual_seed(mix_seed(seed, NB201 index)); every proxy of one
 // architecture sees the same initial weights. Images: the first batch of the
-// training split's seeded, augmented loader (random crop + flip), the same
-// batch for every architecture.
+// training split's seeded, augmented loader (random crop + flip). By default
+// the same batch for every architecture (ZeroCostImages::shared), so that
+// the ranking compares networks, not batches; ZeroCostImages::per_architecture
+// draws each architecture its own batch (seeded by seed and NB201 index), as
+// zero-cost-nas's nasbench2_pred.py does by taking the next batch of a
+// shuffled loader for every architecture.
 //
 // Cache: <cache_root>/<hash>/<arch index>.json, one folder per proxy
 // configuration (data, network shape, proxy, batch size, seed, procedure
@@ -57,11 +61,17 @@ const std::vector<std::string>& zero_cost_proxy_names();
 // Throws std::invalid_argument naming the unknown proxy.
 std::vector<std::string> parse_zero_cost_proxies(const std::string& comma_separated);
 
+enum class ZeroCostImages { shared, per_architecture };
+// "shared" / "per-architecture"; parse throws std::invalid_argument.
+std::string to_string(ZeroCostImages images);
+ZeroCostImages parse_zero_cost_images(const std::string& text);
+
 struct ZeroCostConfig {
   NetworkSetup network;            // C, N, classes, input channels
   std::int64_t batch_size = 64;    // synflow (one all-ones image), snip, grad_norm, jacob_cov
   std::int64_t naswot_batch_size = 128;
   std::uint64_t seed = 0;          // images and initialisation
+  ZeroCostImages images = ZeroCostImages::shared;
   std::string data;                // canonical text of the data (part of the cache key)
 };
 
@@ -129,12 +139,14 @@ class ZeroCostScorer {
   void set_message_sink(std::function<void(const std::string&)> sink) { sink_ = std::move(sink); }
 
  private:
-  const ProxyBatch& batch(std::int64_t size);
+  // The batch of `size` images for architecture `index` (the same for every
+  // index unless config().images is per_architecture).
+  const ProxyBatch& batch(std::int64_t size, int index);
 
   ZeroCostConfig config_;
   data::ImageDataset train_;
   std::filesystem::path cache_root_;
-  std::map<std::int64_t, ProxyBatch> batches_;
+  std::map<std::pair<std::int64_t, int>, ProxyBatch> batches_;  // (size, index or -1 when shared)
   std::function<void(const std::string&)> sink_;
 };
 
