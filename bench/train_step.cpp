@@ -4,6 +4,11 @@
 //   bench_train_step [--channels 16] [--cells 5] [--batch 64] [--threads 2]
 //                    [--warmup 3] [--reps 5] [--steps 4] [--seed 1]
 //                    [--channels-last] [--device cpu|cuda] [--precision fp32|bf16]
+//                    [--optimizer foreach|loop]
+//
+// --optimizer: foreach (default, what a run does: sgd_step_foreach, a few
+// multi-tensor ops per step) or loop (torch::optim::SGD::step, a few small
+// kernels per parameter); the same numbers, different launch counts.
 //
 // bf16: the forward pass under autocast to bfloat16 (what `precision: bf16`
 // does in a run), the loss, gradients and SGD in fp32.
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "spbench/engine/model/supernet.hpp"
+#include "spbench/engine/training/foreach_sgd.hpp"
 #include "spbench/engine/training/precision.hpp"
 
 using namespace spbench;
@@ -39,6 +45,7 @@ struct Args {
   bool channels_last = false;
   std::string device = "cpu";
   std::string precision = "fp32";
+  std::string optimizer = "foreach";
 };
 
 Args parse(int argc, char** argv) {
@@ -63,6 +70,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--channels-last") a.channels_last = true;
     else if (k == "--device") a.device = next();
     else if (k == "--precision") a.precision = next();
+    else if (k == "--optimizer") a.optimizer = next();
     else {
       std::fprintf(stderr, "unknown argument %s\n", k.c_str());
       std::exit(2);
@@ -93,6 +101,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--precision: fp32 or bf16\n");
     return 2;
   }
+  if (args.optimizer != "foreach" && args.optimizer != "loop") {
+    std::fprintf(stderr, "--optimizer: foreach or loop\n");
+    return 2;
+  }
   const PrecisionGuard precision(args.precision, device);
   auto sync = [&] {
     if (device.is_cuda()) torch::cuda::synchronize();
@@ -118,7 +130,10 @@ int main(int argc, char** argv) {
     }
     logits = logits.to(at::kFloat);
     torch::nn::functional::cross_entropy(logits, y).backward();
-    sgd.step();
+    if (args.optimizer == "foreach")
+      sgd_step_foreach(sgd);
+    else
+      sgd.step();
   };
 
   for (int i = 0; i < args.warmup; ++i) step();
@@ -134,8 +149,8 @@ int main(int argc, char** argv) {
   std::sort(rates.begin(), rates.end());
   const double median = rates.size() % 2 ? rates[rates.size() / 2]
                                          : 0.5 * (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]);
-  std::printf("impl=cpp device=%s precision=%s channels=%d cells=%d batch=%d threads=%d params=%lld images_per_s=%.1f ms_per_step=%.2f min=%.1f max=%.1f\n",
-              device.str().c_str(), args.precision.c_str(), args.channels, args.cells, args.batch, at::get_num_threads(),
+  std::printf("impl=cpp optimizer=%s device=%s precision=%s channels=%d cells=%d batch=%d threads=%d params=%lld images_per_s=%.1f ms_per_step=%.2f min=%.1f max=%.1f\n",
+              args.optimizer.c_str(), device.str().c_str(), args.precision.c_str(), args.channels, args.cells, args.batch, at::get_num_threads(),
               static_cast<long long>(count_parameters(*net)), median, 1000.0 * args.batch / median,
               rates.front(), rates.back());
   return 0;

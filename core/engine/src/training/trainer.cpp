@@ -16,6 +16,7 @@
 #include "spbench/engine/plugins/plugin_registry.hpp"
 #include "spbench/util/progress.hpp"
 #include "spbench/engine/runs/run_directory.hpp"
+#include "spbench/engine/training/foreach_sgd.hpp"
 #include "spbench/engine/training/precision.hpp"
 #include "spbench/util/fault_injection.hpp"
 
@@ -353,7 +354,7 @@ void Trainer::run_epoch(PhaseState& state) {
       static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
     precision.unscale(state.parameters);
     for (auto& v : plugins_.variants) v->before_optimizer_step(ctx);
-    if (precision.step_allowed(state.parameters)) state.optimizer->step();
+    if (precision.step_allowed(state.parameters)) sgd_step_foreach(*state.optimizer);
     for (auto& v : plugins_.variants) v->after_optimizer_step(ctx);
     rec.learning_rate = lr;
     ++rec.steps;

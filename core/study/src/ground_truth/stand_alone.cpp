@@ -14,6 +14,7 @@
 #include "spbench/engine/evaluation/architecture_set.hpp"
 #include "spbench/engine/evaluation/evaluator.hpp"
 #include "spbench/engine/model/supernet.hpp"
+#include "spbench/engine/training/foreach_sgd.hpp"
 #include "spbench/sdk/random_seeds.hpp"
 #include "spbench/util/hash.hpp"
 
@@ -174,7 +175,7 @@ StandAloneResult StandAloneTrainer::train(const CellArch& arch) {
       model::reset_gradients(params);
       at::Tensor loss = at::cross_entropy_loss(net->forward(b.images, path), b.labels);
       loss.backward();
-      optimizer.step();
+      sgd_step_foreach(optimizer);
     }
   }
 
