@@ -159,6 +159,39 @@ TEST_CASE("Scoring several paths in one pass gives each path's own logits in eve
   for (const auto& b : net->named_buffers()) CHECK(torch::equal(b.value(), before.at(b.key())));
 }
 
+TEST_CASE("Paths that all choose one operation on an edge share its result, also when it returns its input",
+          "[evaluation][multi_path]") {
+  // Groups of paths that agree on whole edges: each path alone, and two paths
+  // that both take skip_connect on 0->2 and then add 1->2 into node 2 while
+  // 0->3 still reads node 0. Summing into a node that is its input's memory
+  // would change node 0 under the later edges.
+  std::vector<std::vector<Path>> groups;
+  for (const auto& p : test_paths()) groups.push_back({p});
+  groups.push_back(
+      {Path::shared(CellArch::parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|")),
+       Path::shared(CellArch::parse("|nor_conv_1x1~0|+|skip_connect~0|avg_pool_3x3~1|+|nor_conv_3x3~0|skip_connect~1|nor_conv_3x3~2|"))});
+  const BnMode mode = GENERATE(BnMode::Running, BnMode::Recalibrate);
+  CAPTURE(static_cast<int>(mode));
+  auto net = make_net(NetKind{});
+  torch::manual_seed(6);
+  const at::Tensor x = torch::randn({6, 3, 8, 8});
+  const std::vector<at::Tensor> recalibration = {torch::randn({6, 3, 8, 8})};
+  torch::NoGradGuard no_grad;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    CAPTURE(g);
+    MultiPathForward multi(*net, MultiPathOptions{mode, -1, true});
+    multi.set_paths(groups[g]);
+    if (mode == BnMode::Recalibrate) multi.recalibrate(recalibration[0]);
+    const at::Tensor logits = multi.forward(x);
+    for (std::size_t k = 0; k < groups[g].size(); ++k) {
+      CAPTURE(k);
+      const at::Tensor expected = reference_logits(net, groups[g][k], x, mode, recalibration, -1, true);
+      const at::Tensor got = logits.narrow(0, static_cast<std::int64_t>(k) * x.size(0), x.size(0));
+      CHECK((got - expected).abs().max().item<double>() < 1e-5);
+    }
+  }
+}
+
 TEST_CASE("The per-path statistics are what make recalibrated paths differ", "[evaluation][multi_path]") {
   // Sharing one set of statistics across paths (as a single batch through
   // one BatchNorm would) gives other logits: the check above can fail.

@@ -280,11 +280,22 @@ at::Tensor MultiPathForward::Impl::run(const at::Tensor& images) {
         const at::Tensor index = whole ? at::Tensor() : rows_of(ids, h);
         const at::Tensor input = whole ? nodes[from] : nodes[from].index_select(0, index);
         at::Tensor y = operation(*net.operation(c, e, op), input, ids);
-        if (!nodes[to].defined()) nodes[to] = at::zeros_like(h);
+        // In place: a node tensor is made here (zeros, or the first whole
+        // result when it shares no memory with its input: skip_connect
+        // returns its input) and never shared; the out-of-place forms copied
+        // the whole [K*B, C, H, W] node once per operation group (half the
+        // CPU time of batched scoring).
+        if (!nodes[to].defined()) {
+          if (whole && !y.is_alias_of(input)) {
+            nodes[to] = y;
+            continue;
+          }
+          nodes[to] = at::zeros_like(h);
+        }
         if (whole)
-          nodes[to] = nodes[to] + y;
+          nodes[to].add_(y);
         else
-          nodes[to] = nodes[to].index_add(0, index, y);
+          nodes[to].index_add_(0, index, y);
       }
     }
     h = nodes[3].defined() ? nodes[3] : at::zeros_like(h);
