@@ -9,7 +9,7 @@
 //                         [--full] [--full-size S] [--full-limit K]
 //                         [--paths-per-batch K] [--device cpu|cuda] [--rounds R]
 //                         [--full-channels C] [--full-cells N] [--full-recalibrate R]
-//                         [--full-valid V] [--full-batch B]
+//                         [--full-valid V] [--full-batch B] [--profile PREFIX]
 //   --full        also time the all-architectures evaluation (a few minutes),
 //                 path by path and with K paths per forward pass
 //                 (evaluation/multi_path.hpp), alternating R rounds so that
@@ -18,6 +18,10 @@
 //   --paths-per-batch  K of the multi-path evaluation (default 0: from memory)
 //   --full-*      the all-architectures network and protocol (default C=8,
 //                 N=1, R=1 batch of B=512, V=512 images)
+//   --profile     after the timing, one more pass of each variant under
+//                 LibTorch's profiler: PREFIX-path-by-path.json and
+//                 PREFIX-batched.json (Chrome traces); bench/profile_summary.py
+//                 sums them per operator (self time)
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -38,6 +42,13 @@
 
 using namespace spbench;
 using Clock = std::chrono::steady_clock;
+
+#if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
+#include <torch/csrc/autograd/profiler_legacy.h>
+#define SPBENCH_HAVE_LEGACY_PROFILER 1
+#else
+#define SPBENCH_HAVE_LEGACY_PROFILER 0
+#endif
 
 namespace {
 
@@ -112,6 +123,7 @@ int main(int argc, char** argv) {
   std::int64_t paths_per_batch = 0;
   int full_channels = 8, full_cells = 1, full_recalibrate = 1, full_valid = 512, full_batch = 512;
   std::string device_name = "cpu";
+  std::string profile;
   bool full = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -131,6 +143,7 @@ int main(int argc, char** argv) {
     else if (a == "--full-batch") full_batch = next();
     else if (a == "--rounds") rounds = std::max(1, next());
     else if (a == "--device") device_name = argv[++i];
+    else if (a == "--profile") profile = argv[++i];
     else { fmt::print(stderr, "unknown argument {}\n", a); return 2; }
   }
   at::set_num_threads(threads);
@@ -195,5 +208,27 @@ int main(int argc, char** argv) {
                per_run * static_cast<double>(full_runs) / 60.0, all.size() < total ? " (extrapolated)" : "", rounds);
   }
   fmt::print("multi-path speed-up: {:.2f}x\n", median(seconds[0]) / median(seconds[1]));
+  if (!profile.empty()) {
+#if SPBENCH_HAVE_LEGACY_PROFILER
+    // One more pass of each variant under LibTorch's profiler: a Chrome trace
+    // per variant, summed per operator by bench/profile_summary.py.
+    for (int variant = 0; variant < 2; ++variant) {
+      evaluation::EvaluationConfig c = config;
+      c.paths_per_batch = variant == 0 ? 1 : paths_per_batch;
+      evaluation::Evaluator ev(nets, valid, &train, c);
+      const auto plan = evaluation::plan_evaluation(all, ev.networks(), c);
+      const std::string file = fmt::format("{}-{}.json", profile, variant == 0 ? "path-by-path" : "batched");
+      {
+        torch::autograd::profiler::RecordProfile record(file);
+        ev.evaluate(all, plan);
+        synchronize(device);
+      }
+      fmt::print("profile: {}\n", file);
+    }
+#else
+    fmt::print(stderr, "--profile: this LibTorch has no legacy profiler (torch/csrc/autograd/profiler_legacy.h)\n");
+    return 2;
+#endif
+  }
   return 0;
 }
