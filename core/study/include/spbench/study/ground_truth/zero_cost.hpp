@@ -35,9 +35,9 @@
 // shuffled loader for every architecture.
 //
 // Cache: <cache_root>/<hash>/<arch index>.json, one folder per proxy
-// configuration (data, network shape, proxy, batch size, seed, procedure
-// version), written atomically, config.json beside the entries. Thread count
-// and machine are not part of the key.
+// configuration (data, network shape, proxy, batch size, seed, images when
+// per architecture, procedure version), written atomically, config.json
+// beside the entries. Thread count and machine are not part of the key.
 
 #include <cstdint>
 #include <filesystem>
