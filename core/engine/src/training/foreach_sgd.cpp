@@ -56,12 +56,13 @@ void sgd_step_foreach(torch::optim::SGD& optimizer) {
       // Buffers that exist are updated in one go; the others start as d_p.
       std::vector<at::Tensor> old_bufs, old_d_p, bufs(params.size());
       for (std::size_t i = 0; i < params.size(); ++i) {
-        auto it = state.find(state_key(params[i]));
+        const StateKey key = state_key(params[i]);
+        auto it = state.find(key);
         if (it == state.end()) {
           bufs[i] = torch::clone(d_p[i]).detach();
           auto s = std::make_unique<torch::optim::SGDParamState>();
           s->momentum_buffer(bufs[i]);
-          state[state_key(params[i])] = std::move(s);
+          state[key] = std::move(s);
         } else {
           bufs[i] = static_cast<torch::optim::SGDParamState&>(*it->second).momentum_buffer();
           old_bufs.push_back(bufs[i]);

@@ -304,9 +304,8 @@ ZeroCostResult ZeroCostScorer::get(const CellArch& arch, const std::vector<std::
     const auto start = std::chrono::steady_clock::now();
     model::Supernet net = make_net();
     proxies::linearise(*net);
-    const auto& b = batch(config_.batch_size, -1);  // for its shape only
-    std::vector<std::int64_t> shape = b.images.sizes().vec();
-    shape[0] = 1;
+    // One image of the data's shape (the loader's crop keeps it); no batch read.
+    const std::vector<std::int64_t> shape = {1, train_.channels(), train_.height(), train_.width()};
     const double v = proxies::synflow([&](const at::Tensor& x) { return net->forward(x, path); }, proxies::layer_weights(*net), shape);
     r.values["synflow"] = finite_or_nan(v);
     r.seconds["synflow"] = seconds_since(start);
