@@ -34,7 +34,7 @@ step "install into $prefix"
 "$cmake" --install "$build" --prefix "$prefix" >"$work/install.log"
 for f in bin/spbench lib/libspbench-util.so lib/libspbench-sdk.so lib/libspbench-analysis.so lib/libspbench-engine.so lib/libspbench-study.so lib/spbench/plugins/spbench-uniform.so \
          lib/spbench/plugins/spbench-strict-fair.so include/spbench/sdk/plugin.hpp \
-         include/spbench/sdk/testing/sampler_properties.hpp lib/cmake/spbench/spbenchConfig.cmake \
+         include/spbench/sdk/testing/sampler_properties.hpp include/spbench/sdk/testing/catch.hpp lib/cmake/spbench/spbenchConfig.cmake \
          lib/cmake/spbench/spbenchConfigVersion.cmake lib/cmake/spbench/SpbenchPlugin.cmake \
          share/spbench/experiments/quickstart.yaml share/spbench/experiments/study/profiles/cpu-proxy.yaml; do
   [[ -e $prefix/$f ]] || fail "not installed: $f"

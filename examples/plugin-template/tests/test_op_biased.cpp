@@ -2,19 +2,9 @@
 // spbench's sampler property helpers. The sampler is linked in statically
 // (the op-biased_static object library), so no .so is loaded.
 
-// LibTorch's headers bring glog, whose one-argument CHECK would replace
-// Catch's CHECK if a LibTorch header came after Catch (checks would abort
-// instead of reporting). Include LibTorch first and drop glog's CHECK.
-#include <ATen/core/Tensor.h>
-#ifdef CHECK
-#undef CHECK
-#endif
-// Catch2 3.x has one header for everything; 2.x's is catch2/catch.hpp.
-#if __has_include(<catch2/catch_all.hpp>)
-#include <catch2/catch_all.hpp>
-#else
-#include <catch2/catch.hpp>
-#endif
+// Catch2 through the SDK's header: 2.x or 3.x, whichever is installed, and
+// LibTorch's one-argument CHECK kept from replacing Catch's.
+#include <spbench/sdk/testing/catch.hpp>
 
 #include <cmath>
 #include <map>
