@@ -112,7 +112,7 @@ void print_table_and_plots(const fs::path& results, const MatrixArgs& args) {
   options.baseline = args.baseline;
   const auto cells = tables::read_cell_results(results, options);
   const auto table = tables::build_ablation_table(cells, options);
-  if (!args.no_table) std::cout << '\n' << tables::render_ablation(table, tables::TableFormat::Markdown) << std::flush;
+  if (!args.no_table) std::cout << '\n' << tables::render_ablation(table, "md") << std::flush;
   if (args.no_plots) return;
   const auto plots = tables::write_ablation_plots(cells, table, results / "plots");
   for (const auto& w : plots.warnings) std::cerr << "warning: " << w << '\n';

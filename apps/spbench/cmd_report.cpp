@@ -38,8 +38,8 @@ void report(const ReportArgs& args) {
   tables::ReportOptions options;
   options.ablation.baseline = args.baseline;
   options.ablation.timing = !args.no_timing;
-  options.ablation.top_n = args.top_n;
-  options.ablation.precision_k = args.precision_k;
+  options.ablation.parameters.top_n = args.top_n;
+  options.ablation.parameters.precision_k = args.precision_k;
   options.ablation.compare = !args.no_comparison;
   options.ablation.comparison_resamples = args.resamples;
   options.ablation.comparison_seed = args.seed;

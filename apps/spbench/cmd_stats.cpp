@@ -47,8 +47,8 @@ void paired(const PairedArgs& args) {
   statistics::PairedOptions o;
   o.resamples = args.resamples;
   o.seed = args.seed;
-  o.top_n = args.top_n;
-  o.precision_k = args.precision_k;
+  o.parameters.top_n = args.top_n;
+  o.parameters.precision_k = args.precision_k;
   o.confidence = args.confidence;
   o.levels = args.levels == "seeds"           ? statistics::ResampleLevels::Seeds
              : args.levels == "architectures" ? statistics::ResampleLevels::Architectures

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include <spbench/util/atomic_file.hpp>
+#include <spbench/analysis/metrics/metric_registry.hpp>
 #include <spbench/analysis/tables/ablation.hpp>
 
 #include "analysis_commands.hpp"
@@ -36,8 +37,8 @@ void table(const TableArgs& args) {
   tables::AblationOptions options;
   options.baseline = args.baseline;
   options.timing = !args.no_timing;
-  options.top_n = args.top_n;
-  options.precision_k = args.precision_k;
+  options.parameters.top_n = args.top_n;
+  options.parameters.precision_k = args.precision_k;
   options.compare = !args.no_comparison;
   options.comparison_resamples = args.resamples;
   options.comparison_seed = args.seed;
@@ -73,7 +74,14 @@ void add_table_command(CLI::App& app) {
       ->required();
   cmd->add_option("--format", args->format, "md, csv, tex, html or json")
       ->check(CLI::IsMember(tables::table_format_names()));
-  cmd->add_option("--baseline", args->baseline, "the row other rows are compared with (Δ): a cell name, its id, or a row label");
+  std::string paired;
+  for (const auto& key : metrics::paired_metric_keys()) paired += (paired.empty() ? "" : ", ") + key;
+  cmd->add_option("--baseline", args->baseline,
+                  "the row other rows are compared with (a cell name, its id, or a row label): Δ in every column, and "
+                  "the paired comparison of each row with it in " + paired +
+                  ": Δ with its 95 % hierarchical-bootstrap interval (seeds, then architectures), the permutation "
+                  "test's p, p Holm-adjusted across the rows, the baseline's seed-to-seed sd (noise floor) and the "
+                  "minimum detectable effect of the seeds (docs/metrics.md)");
   cmd->add_flag("--no-timing", args->no_timing, "leave out the training-time column (for comparing tables across machines)");
   cmd->add_option("--top-n", args->top_n, "the point of the top-n Kendall curve shown")->check(CLI::PositiveNumber);
   cmd->add_option("--precision-k", args->precision_k, "the precision@k entry shown (its label: 10, 50, 1%, …)");

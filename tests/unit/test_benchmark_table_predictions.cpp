@@ -107,14 +107,14 @@ TEST_CASE("Scoring a predictions file joins, reports left-out rows and scores ev
   CHECK(result.predictions_rows.counts.at(JoinIssue::BadIndex) == 1);
   CHECK(result.truth_rows.clean());
   // Negated losses -0.1 -0.3 -0.2 -0.4 against 90 80 70 60: one swapped pair.
-  CHECK(result.report.kendall_tau.value == Approx(4.0 / 6.0));
+  CHECK(result.report.estimate("kendall_tau").value == Approx(4.0 / 6.0));
   CHECK(result.report.best.index == 0);
   CHECK(result.report.best.true_rank == 1);
   // Reference rows on the same four architectures: params order them exactly.
   REQUIRE(result.references.size() == 2);
   CHECK(result.references[0].column == "params_c_M");
   CHECK(result.references[0].report.n == 4);
-  CHECK(result.references[0].report.kendall_tau.value == Approx(1.0));
+  CHECK(result.references[0].report.estimate("kendall_tau").value == Approx(1.0));
 
   const std::string text = metrics::render(result, options);
   CHECK_THAT(text, Catch::Contains("preds.csv: 5 of 6 rows joined") && Catch::Contains("line 7: \"x\""));

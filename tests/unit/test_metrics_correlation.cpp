@@ -8,12 +8,14 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include "spbench/util/uniform_index.hpp"
 #include <spbench/analysis/metrics/correlation.hpp>
 #include <spbench/analysis/metrics/ranking_metrics.hpp>
 #include <spbench/analysis/metrics/resample_correlations.hpp>
 #include <vector>
 
 using namespace spbench::metrics;
+using spbench::util::uniform_index;
 
 namespace {
 

@@ -72,19 +72,19 @@ std::size_t column(const AblationTable& t, const std::string& key) {
 }  // namespace
 
 TEST_CASE("The markdown table matches its approved version") {
-  approve(ablation_table(fixture(), with_baseline(), TableFormat::Markdown), "ablation.md");
+  approve(ablation_table(fixture(), with_baseline(), "md"), "ablation.md");
 }
 
 TEST_CASE("The CSV table matches its approved version") {
-  approve(ablation_table(fixture(), with_baseline(), TableFormat::Csv), "ablation.csv");
+  approve(ablation_table(fixture(), with_baseline(), "csv"), "ablation.csv");
 }
 
 TEST_CASE("The LaTeX table matches its approved version") {
-  approve(ablation_table(fixture(), with_baseline(), TableFormat::Tex), "ablation.tex");
+  approve(ablation_table(fixture(), with_baseline(), "tex"), "ablation.tex");
 }
 
 TEST_CASE("The HTML table matches its approved version") {
-  approve(ablation_table(fixture(), with_baseline(), TableFormat::Html), "ablation.html");
+  approve(ablation_table(fixture(), with_baseline(), "html"), "ablation.html");
 }
 
 TEST_CASE("spbench table without a baseline or timing matches its approved version") {
@@ -161,7 +161,7 @@ TEST_CASE("A bare RankingReport as metrics.json and a folder without matrix.json
   CHECK(t.rows[0].values[0].mean == 0.25);
   CHECK(t.rows[0].values[1].mean == 0.5);
   CHECK(t.rows[1].values[0].n == 0);
-  CHECK_THAT(render_ablation(t, TableFormat::Markdown), Catch::Contains("| run-b | 0/1 | n/a |"));
+  CHECK_THAT(render_ablation(t, "md"), Catch::Contains("| run-b | 0/1 | n/a |"));
   CHECK_THROWS_WITH(read_cell_results(dir / "run-b"), Catch::Contains("neither a matrix.json nor run folders"));
 }
 

@@ -17,8 +17,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string fmt_or_na(double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4f}", v); }
-
 struct Scored {
   std::vector<double> pred, truth;
   std::vector<int> ids;
@@ -91,13 +89,7 @@ StudyResult write_study_results(const ExperimentSpec& spec, std::vector<tables::
     table = fmt::format("super-network accuracy vs {} ({} architectures)\n",
                         source == GroundTruthSource::Csv ? spec.ground_truth.column : std::string("stand-alone accuracy"), s.ids.size());
     table += metrics::to_text(report);
-    for (const auto& r : refs) {
-      if (&r == &refs.front())
-        table += fmt::format("\nreference rows (same {} architectures)\n  {:<28} {:>8} {:>8} {:>8}\n", r.report.n,
-                             "predictor", "tau-b", "rho", "r");
-      table += fmt::format("  {:<28} {:>8} {:>8} {:>8}\n", r.column, fmt_or_na(r.report.kendall_tau.value),
-                           fmt_or_na(r.report.spearman_rho.value), fmt_or_na(r.report.pearson_r.value));
-    }
+    if (!refs.empty()) table += "\n" + metrics::reference_rows_text(refs);
     if (!refs_note.empty()) table += "\n" + refs_note + "\n";
   }
   write_file_atomic(run_dir / "metrics.json", doc.dump(2) + "\n");

@@ -70,7 +70,128 @@ std::int64_t sort_counting_inversions(std::vector<double>& v) {
   return inversions;
 }
 
+// Dense 0-based codes of v's values in ascending order (equal values share
+// a code), and how many distinct values there are.
+std::vector<std::size_t> dense_codes(const std::vector<double>& v, std::size_t& distinct) {
+  std::vector<double> sorted = v;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  distinct = sorted.size();
+  std::vector<std::size_t> codes(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i)
+    codes[i] = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), v[i]) - sorted.begin());
+  return codes;
+}
+
+// For every element i: (pairs concordant with i) - (pairs discordant with
+// i), pairs tied in x or y counting as neither. Elements by ascending x, in
+// groups of equal x; a Fenwick tree over y codes holds the elements of
+// smaller x, which gives the counts below-left and above-left; the counts
+// to the right follow from the column totals.
+std::vector<std::int64_t> concordance_per_element(const std::vector<double>& x, const std::vector<double>& y) {
+  const std::size_t n = x.size();
+  std::size_t ny = 0;
+  const std::vector<std::size_t> yc = dense_codes(y, ny);
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return x[a] < x[b] || (x[a] == x[b] && yc[a] < yc[b]);
+  });
+  // Elements with y below / above each y code, over the whole sample.
+  std::vector<std::int64_t> per_code(ny, 0);
+  for (std::size_t c : yc) ++per_code[c];
+  std::vector<std::int64_t> below_all(ny, 0);
+  for (std::size_t c = 1; c < ny; ++c) below_all[c] = below_all[c - 1] + per_code[c - 1];
+  std::vector<std::int64_t> tree(ny + 1, 0);
+  std::int64_t inserted = 0;
+  auto add = [&](std::size_t code) {
+    for (std::size_t i = code + 1; i <= ny; i += i & (~i + 1)) ++tree[i];
+    ++inserted;
+  };
+  auto count_below = [&](std::size_t code) {  // inserted elements with y code < code
+    std::int64_t s = 0;
+    for (std::size_t i = code; i > 0; i -= i & (~i + 1)) s += tree[i];
+    return s;
+  };
+  std::vector<std::int64_t> out(n, 0);
+  for (std::size_t start = 0; start < n;) {
+    std::size_t end = start + 1;
+    while (end < n && x[order[end]] == x[order[start]]) ++end;
+    // Within the group (equal x, ascending y): elements of the group below
+    // and above in y, for the counts to the right.
+    for (std::size_t g = start; g < end;) {
+      std::size_t same_end = g + 1;
+      while (same_end < end && yc[order[same_end]] == yc[order[g]]) ++same_end;
+      const auto group_below = static_cast<std::int64_t>(g - start);
+      const auto group_above = static_cast<std::int64_t>(end - same_end);
+      for (std::size_t k = g; k < same_end; ++k) {
+        const std::size_t i = order[k];
+        const std::size_t c = yc[i];
+        const std::int64_t below_left = count_below(c);
+        const std::int64_t above_left = inserted - count_below(c + 1);
+        const std::int64_t below_right = below_all[c] - below_left - group_below;
+        const std::int64_t above_all = static_cast<std::int64_t>(n) - below_all[c] - per_code[c];
+        const std::int64_t above_right = above_all - above_left - group_above;
+        out[i] = (below_left + above_right) - (above_left + below_right);
+      }
+      g = same_end;
+    }
+    for (std::size_t k = start; k < end; ++k) add(yc[order[k]]);
+    start = end;
+  }
+  return out;
+}
+
+// Weights 1/(r+1) by the decreasing lexicographic rank of (a, b). Elements
+// tied in both share no pair weight of their own (the pair is tied) and have
+// the same pairs with every other element, so which of them ranks first
+// does not change the result.
+std::vector<double> hyperbolic_weights(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<std::size_t> order(a.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    return a[i] > a[j] || (a[i] == a[j] && (b[i] > b[j] || (b[i] == b[j] && i < j)));
+  });
+  std::vector<double> w(a.size());
+  for (std::size_t r = 0; r < order.size(); ++r) w[order[r]] = 1.0 / static_cast<double>(r + 1);
+  return w;
+}
+
+// Elements sharing each element's value (itself included).
+std::vector<std::int64_t> tie_sizes(const std::vector<double>& v) {
+  std::size_t distinct = 0;
+  const auto codes = dense_codes(v, distinct);
+  std::vector<std::int64_t> size(distinct, 0);
+  for (std::size_t c : codes) ++size[c];
+  std::vector<std::int64_t> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = size[codes[i]];
+  return out;
+}
+
 }  // namespace
+
+double weighted_kendall_tau(const std::vector<double>& x, const std::vector<double>& y) {
+  check_pair(x, y, "weighted_kendall_tau");
+  const std::size_t n = x.size();
+  if (n < 2) return kNaN;
+  const auto concordance = concordance_per_element(x, y);
+  const auto tied_x = tie_sizes(x), tied_y = tie_sizes(y);
+  // With pair weights w_i + w_j, a sum over pairs is a sum over elements of
+  // w_i times that element's pairs.
+  auto tau_for = [&](const std::vector<double>& w) {
+    double numerator = 0, norm_x = 0, norm_y = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      numerator += w[i] * static_cast<double>(concordance[i]);
+      norm_x += w[i] * static_cast<double>(static_cast<std::int64_t>(n) - tied_x[i]);
+      norm_y += w[i] * static_cast<double>(static_cast<std::int64_t>(n) - tied_y[i]);
+    }
+    if (norm_x == 0 || norm_y == 0) return kNaN;
+    return clamp_unit(numerator / std::sqrt(norm_x * norm_y));
+  };
+  const double by_xy = tau_for(hyperbolic_weights(x, y));
+  const double by_yx = tau_for(hyperbolic_weights(y, x));
+  return 0.5 * (by_xy + by_yx);
+}
 
 double kendall_tau_b(const std::vector<double>& x, const std::vector<double>& y) {
   check_pair(x, y, "kendall_tau_b");

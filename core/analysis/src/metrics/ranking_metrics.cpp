@@ -14,6 +14,8 @@
 
 #include "report_json.hpp"
 #include "spbench/analysis/metrics/correlation.hpp"
+#include "spbench/analysis/metrics/metric_registry.hpp"
+#include "spbench/util/uniform_index.hpp"
 
 namespace spbench::metrics {
 
@@ -121,6 +123,31 @@ double percentile(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+const Estimate* RankingReport::find(std::string_view key) const {
+  for (const auto& s : scalars)
+    if (s.key == key) return &s.estimate;
+  return nullptr;
+}
+
+const Estimate& RankingReport::estimate(std::string_view key) const {
+  if (const Estimate* e = find(key)) return *e;
+  throw std::out_of_range(fmt::format("the ranking report has no metric '{}'", key));
+}
+
+namespace {
+
+// The slot of a metric in ResampleCorrelations' result: the three
+// correlations share one scorer that never materialises a resample; other
+// metrics are computed on the materialised resample. -1: not one of them.
+int fast_resample_slot(std::string_view key) {
+  if (key == "kendall_tau") return 0;
+  if (key == "spearman_rho") return 1;
+  if (key == "pearson_r") return 2;
+  return -1;
+}
+
+}  // namespace
+
 RankingReport score_ranking(const std::vector<double>& pred, const std::vector<double>& truth,
                             const RankingOptions& options, const std::vector<int>& ids) {
   check_inputs(pred, truth, "score_ranking");
@@ -134,9 +161,14 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
   RankingReport report;
   const std::size_t n = pred.size();
   report.n = n;
-  report.kendall_tau.value = kendall_tau_b(pred, truth);
-  report.spearman_rho.value = spearman_rho(pred, truth);
-  report.pearson_r.value = pearson_r(pred, truth);
+  // Scalars take no parameters; the defaults are passed for the signature.
+  const MetricParameters parameters;
+  std::vector<const RankingMetric*> resampled;
+  for (const RankingMetric& m : ranking_metrics()) {
+    if (!m.scalar()) continue;
+    report.scalars.push_back({std::string(m.key), {m.compute(pred, truth, parameters), kNaN, kNaN, 0}});
+    if (m.bootstrap) resampled.push_back(&m);
+  }
   report.top_n_kendall = top_n_kendall_curve(pred, truth, options.top_n);
   for (std::size_t k : options.precision_k)
     report.precision_at_k.push_back({std::to_string(k), std::min(k, n), precision_at_k(pred, truth, k)});
@@ -149,56 +181,78 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
   report.bootstrap_resamples = options.bootstrap_resamples;
   report.bootstrap_seed = options.bootstrap_seed;
   report.confidence = options.confidence;
+  if (options.bootstrap_resamples == 0 || resampled.empty()) return report;
 
-  Estimate* estimates[] = {&report.kendall_tau, &report.spearman_rho, &report.pearson_r};
-  if (options.bootstrap_resamples == 0) {
-    for (Estimate* e : estimates) e->low = e->high = kNaN;
-    return report;
+  std::vector<Estimate*> estimates;
+  bool any_fast = false, any_materialised = false;
+  for (const RankingMetric* m : resampled) {
+    for (auto& s : report.scalars)
+      if (s.key == m->key) estimates.push_back(&s.estimate);
+    (fast_resample_slot(m->key) >= 0 ? any_fast : any_materialised) = true;
   }
+  const std::size_t nm = resampled.size();
   std::mt19937_64 rng(options.bootstrap_seed);
-  std::vector<double> samples[3];
+  std::vector<std::vector<double>> samples(nm);
   for (auto& s : samples) s.reserve(options.bootstrap_resamples);
   // Each resample as counts per architecture (the same draws, in the same
-  // order, as picking n architectures in turn), scored without materialising
-  // it. The draws stay on one generator, in chunks; the chunk's resamples are
-  // scored on several threads, each with its own scratch, so the intervals
-  // do not depend on the number of threads.
-  const ResampleCorrelations prototype(pred, truth);
+  // order, as picking n architectures in turn). The draws stay on one
+  // generator, in chunks; the chunk's resamples are scored on several
+  // threads, each with its own scratch, so the intervals do not depend on
+  // the number of threads.
   const std::size_t threads = std::max<std::size_t>(
       1, std::min<std::size_t>({std::thread::hardware_concurrency(), 8, options.bootstrap_resamples}));
-  std::vector<ResampleCorrelations> scorers(threads, prototype);
+  std::vector<ResampleCorrelations> scorers;
+  if (any_fast) scorers.assign(threads, ResampleCorrelations(pred, truth));
+  std::vector<std::vector<double>> scratch_pred(threads), scratch_truth(threads);
   constexpr std::size_t kChunk = 64;
   std::vector<std::vector<std::uint32_t>> counts(std::min(kChunk, options.bootstrap_resamples),
                                                  std::vector<std::uint32_t>(n));
-  std::vector<std::array<double, 3>> chunk_stats(counts.size());
+  std::vector<std::vector<double>> chunk_stats(counts.size(), std::vector<double>(nm));
   for (std::size_t first = 0; first < options.bootstrap_resamples; first += kChunk) {
     const std::size_t size = std::min(kChunk, options.bootstrap_resamples - first);
     for (std::size_t b = 0; b < size; ++b) {
       std::fill(counts[b].begin(), counts[b].end(), 0u);
-      for (std::size_t i = 0; i < n; ++i) ++counts[b][static_cast<std::size_t>(uniform_index(rng, n))];
+      for (std::size_t i = 0; i < n; ++i) ++counts[b][static_cast<std::size_t>(util::uniform_index(rng, n))];
     }
     auto work = [&](std::size_t t) {
-      for (std::size_t b = t; b < size; b += threads) chunk_stats[b] = scorers[t](counts[b]);
+      for (std::size_t b = t; b < size; b += threads) {
+        std::array<double, 3> fast{};
+        if (any_fast) fast = scorers[t](counts[b]);
+        if (any_materialised) {
+          auto& p = scratch_pred[t];
+          auto& g = scratch_truth[t];
+          p.clear();
+          g.clear();
+          for (std::size_t i = 0; i < n; ++i)
+            for (std::uint32_t c = 0; c < counts[b][i]; ++c) {
+              p.push_back(pred[i]);
+              g.push_back(truth[i]);
+            }
+        }
+        for (std::size_t k = 0; k < nm; ++k) {
+          const int slot = fast_resample_slot(resampled[k]->key);
+          chunk_stats[b][k] = slot >= 0 ? fast[static_cast<std::size_t>(slot)]
+                                        : resampled[k]->compute(scratch_pred[t], scratch_truth[t], parameters);
+        }
+      }
     };
     std::vector<std::thread> pool;
     for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
     work(0);
     for (auto& th : pool) th.join();
-    for (std::size_t b = 0; b < size; ++b) {
-      const std::array<double, 3>& stats = chunk_stats[b];
-      for (int s = 0; s < 3; ++s) {
-        if (std::isnan(stats[s]))
-          ++estimates[s]->undefined_resamples;
+    for (std::size_t b = 0; b < size; ++b)
+      for (std::size_t k = 0; k < nm; ++k) {
+        if (std::isnan(chunk_stats[b][k]))
+          ++estimates[k]->undefined_resamples;
         else
-          samples[s].push_back(stats[s]);
+          samples[k].push_back(chunk_stats[b][k]);
       }
-    }
   }
   const double alpha = 1.0 - options.confidence;
-  for (int s = 0; s < 3; ++s) {
-    std::sort(samples[s].begin(), samples[s].end());
-    estimates[s]->low = percentile(samples[s], alpha / 2);
-    estimates[s]->high = percentile(samples[s], 1 - alpha / 2);
+  for (std::size_t k = 0; k < nm; ++k) {
+    std::sort(samples[k].begin(), samples[k].end());
+    estimates[k]->low = percentile(samples[k], alpha / 2);
+    estimates[k]->high = percentile(samples[k], 1 - alpha / 2);
   }
   return report;
 }
@@ -236,22 +290,112 @@ nlohmann::json report_json(const RankingReport& r) {
                          {"true_rank", r.best.true_rank},
                          {"true_percentile", number_or_null(r.best.true_percentile)}};
   if (r.best.index >= 0) best["index"] = r.best.index;
-  return {{"n", r.n},
-          {"kendall_tau", estimate_json(r.kendall_tau)},
-          {"spearman_rho", estimate_json(r.spearman_rho)},
-          {"pearson_r", estimate_json(r.pearson_r)},
-          {"top_n_kendall", curve},
-          {"precision_at_k", precision},
-          {"best_predicted", best},
-          {"bootstrap", {{"resamples", r.bootstrap_resamples},
-                         {"seed", r.bootstrap_seed},
-                         {"confidence", r.confidence},
-                         {"method", "percentile"}}}};
+  nlohmann::json out = {{"n", r.n}};
+  // Each scalar under its registry key, as {value, ci_low, ci_high, …}.
+  for (const auto& s : r.scalars) out[s.key] = estimate_json(s.estimate);
+  out["top_n_kendall"] = curve;
+  out["precision_at_k"] = precision;
+  out["best_predicted"] = best;
+  out["bootstrap"] = {{"resamples", r.bootstrap_resamples},
+                      {"seed", r.bootstrap_seed},
+                      {"confidence", r.confidence},
+                      {"method", "percentile"}};
+  return out;
+}
+
+namespace {
+
+constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
+
+// A number at `key`: the number itself or an estimate's "value". Null,
+// a missing key or another type is absent (NaN).
+double number_at(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key)) return kAbsent;
+  const auto& v = obj.at(key);
+  if (v.is_number()) return v.get<double>();
+  if (v.is_object() && v.contains("value") && v.at("value").is_number()) return v.at("value").get<double>();
+  return kAbsent;
+}
+
+std::size_t count_at(const nlohmann::json& obj, const char* key) {
+  const double v = number_at(obj, key);
+  return std::isnan(v) || v < 0 ? 0 : static_cast<std::size_t>(v);
+}
+
+}  // namespace
+
+RankingReport report_from_json(const nlohmann::json& j) {
+  RankingReport r;
+  if (!j.is_object()) return r;
+  r.n = count_at(j, "n");
+  for (const RankingMetric& m : ranking_metrics()) {
+    if (!m.scalar()) continue;
+    const std::string key(m.key);
+    if (!j.contains(key)) continue;
+    const auto& v = j.at(key);
+    Estimate e{kAbsent, kAbsent, kAbsent, 0};
+    e.value = number_at(j, key.c_str());
+    if (v.is_object()) {
+      e.low = number_at(v, "ci_low");
+      e.high = number_at(v, "ci_high");
+      e.undefined_resamples = count_at(v, "undefined_resamples");
+    }
+    if (v.is_null() || v.is_number() || v.is_object()) r.scalars.push_back({key, e});
+  }
+  if (j.contains("top_n_kendall") && j.at("top_n_kendall").is_array())
+    for (const auto& point : j.at("top_n_kendall")) {
+      if (!point.is_object() || !point.contains("n")) continue;
+      TopNPoint p;
+      const auto& n = point.at("n");
+      p.all = n.is_string() && n.get<std::string>() == "all";
+      if (!p.all && !n.is_number()) continue;
+      // "architectures" is the count; older files had only "n".
+      p.n = point.contains("architectures") ? count_at(point, "architectures") : count_at(point, "n");
+      if (!p.all && n.is_number()) p.n = static_cast<std::size_t>(n.get<double>());
+      p.tau = number_at(point, "kendall_tau");
+      r.top_n_kendall.push_back(p);
+    }
+  if (j.contains("precision_at_k") && j.at("precision_at_k").is_array())
+    for (const auto& point : j.at("precision_at_k")) {
+      if (!point.is_object() || !point.contains("k")) continue;
+      const auto& k = point.at("k");
+      PrecisionPoint p;
+      p.label = k.is_string() ? k.get<std::string>() : k.dump();
+      p.k = count_at(point, "architectures");
+      p.precision = number_at(point, "precision");
+      r.precision_at_k.push_back(p);
+    }
+  r.best.prediction = r.best.truth = r.best.true_percentile = kAbsent;
+  if (j.contains("best_predicted") && j.at("best_predicted").is_object()) {
+    const auto& b = j.at("best_predicted");
+    r.best.position = count_at(b, "position");
+    r.best.prediction = number_at(b, "prediction");
+    r.best.truth = number_at(b, "truth");
+    r.best.true_rank = count_at(b, "true_rank");
+    r.best.true_percentile = number_at(b, "true_percentile");
+    if (b.contains("index") && b.at("index").is_number_integer()) r.best.index = b.at("index").get<int>();
+  }
+  if (j.contains("bootstrap") && j.at("bootstrap").is_object()) {
+    const auto& b = j.at("bootstrap");
+    r.bootstrap_resamples = count_at(b, "resamples");
+    if (b.contains("seed") && b.at("seed").is_number_unsigned()) r.bootstrap_seed = b.at("seed").get<std::uint64_t>();
+    const double c = number_at(b, "confidence");
+    r.confidence = std::isnan(c) ? 0 : c;
+  }
+  return r;
 }
 
 }  // namespace detail
 
 std::string to_json(const RankingReport& report, int indent) { return detail::report_json(report).dump(indent); }
+
+RankingReport report_from_json(const std::string& text) {
+  try {
+    return detail::report_from_json(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::invalid_argument(fmt::format("a ranking report that is not JSON: {}", e.what()));
+  }
+}
 
 namespace {
 std::string fixed(double v, int digits = 4) { return std::isnan(v) ? "n/a" : fmt::format("{:.{}f}", v, digits); }
@@ -263,15 +407,13 @@ std::string to_text(const RankingReport& r) {
   const std::string ci_head = has_ci ? fmt::format("{:g}% interval ({} resamples, seed {})", r.confidence * 100,
                                                    r.bootstrap_resamples, r.bootstrap_seed)
                                      : "";
-  out += fmt::format("{:<16} {:>8}  {}\n", "metric", "value", ci_head);
-  auto row = [&](const char* name, const Estimate& e) {
-    out += fmt::format("{:<16} {:>8}", name, fixed(e.value));
-    if (has_ci) out += fmt::format("  [{}, {}]", fixed(e.low), fixed(e.high));
+  out += fmt::format("{:<20} {:>8}  {}\n", "metric", "value", ci_head);
+  for (const auto& s : r.scalars) {
+    const RankingMetric* m = find_ranking_metric(s.key);
+    out += fmt::format("{:<20} {:>8}", m ? std::string(m->name) : s.key, fixed(s.estimate.value));
+    if (has_ci && m && m->bootstrap) out += fmt::format("  [{}, {}]", fixed(s.estimate.low), fixed(s.estimate.high));
     out += '\n';
-  };
-  row("Kendall tau-b", r.kendall_tau);
-  row("Spearman rho", r.spearman_rho);
-  row("Pearson r", r.pearson_r);
+  }
   out += "\nKendall tau-b on the top n by truth\n";
   for (const auto& p : r.top_n_kendall)
     out += fmt::format("  {:<12} {:>8}\n", p.all ? fmt::format("all ({})", p.n) : std::to_string(p.n), fixed(p.tau));

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+
+#include "spbench/analysis/metrics/metric_registry.hpp"
 
 #include "spbench/analysis/results/joined_sample.hpp"
 #include "spbench/analysis/results/predictions_file.hpp"
@@ -58,6 +61,32 @@ std::vector<ReferenceRow> score_zero_cost_rows(const std::filesystem::path& file
   }
   if (rows.empty()) throw tables::TableError(table.source(), 0, "no zero-cost score column (expected arch, index, synflow, ...)");
   return rows;
+}
+
+std::string reference_rows_text(const std::vector<ReferenceRow>& rows) {
+  if (rows.empty()) return "";
+  const std::size_t n = rows.front().report.n;
+  std::vector<std::string> labels;
+  std::size_t width = std::string_view("predictor").size();
+  for (const auto& r : rows) {
+    labels.push_back(r.report.n == n ? r.column : fmt::format("{} (n={})", r.column, r.report.n));
+    width = std::max(width, labels.back().size());
+  }
+  std::vector<const RankingMetric*> columns;
+  for (const auto& m : ranking_metrics())
+    if (m.scalar()) columns.push_back(&m);
+  std::string out = fmt::format("reference rows (same {} architectures)\n  {:<{}}", n, "predictor", width);
+  for (const auto* m : columns) out += fmt::format(" {:>8}", m->short_name);
+  out += '\n';
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out += fmt::format("  {:<{}}", labels[i], width);
+    for (const auto* m : columns) {
+      const Estimate* e = rows[i].report.find(m->key);
+      out += fmt::format(" {:>8}", e && !std::isnan(e->value) ? fmt::format("{:.4f}", e->value) : "n/a");
+    }
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace spbench::metrics

@@ -11,5 +11,7 @@ namespace spbench::metrics::detail {
 // NaN becomes null: JSON has no NaN, and null reads as "undefined".
 nlohmann::json number_or_null(double value);
 nlohmann::json report_json(const RankingReport& report);
+// The inverse, lenient (ranking_metrics.hpp, report_from_json).
+RankingReport report_from_json(const nlohmann::json& report);
 
 }  // namespace spbench::metrics::detail

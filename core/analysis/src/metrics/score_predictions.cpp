@@ -91,18 +91,7 @@ std::string render(const ScorePredictionsResult& result, const ScorePredictionsO
     if (!rows->clean()) out += rows->summary() + "\n";
   out += result.sample.summary() + "\n\n";
   out += to_text(result.report);
-  for (const auto& r : result.references) {
-    auto fmt_or_na = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4f}", v); };
-    if (&r == &result.references.front())
-      out += fmt::format("\nreference rows (same {} architectures)\n  {:<18} {:>8} {:>8} {:>8}\n", r.report.n,
-                         "predictor", "tau-b", "rho", "r");
-    // A zero-cost row leaves out the architectures whose score is undefined.
-    const std::string label = r.report.n == result.references.front().report.n
-                                  ? r.column
-                                  : fmt::format("{} (n={})", r.column, r.report.n);
-    out += fmt::format("  {:<18} {:>8} {:>8} {:>8}\n", label, fmt_or_na(r.report.kendall_tau.value),
-                       fmt_or_na(r.report.spearman_rho.value), fmt_or_na(r.report.pearson_r.value));
-  }
+  if (!result.references.empty()) out += "\n" + reference_rows_text(result.references);
   if (!result.references_note.empty()) out += "\n" + result.references_note + "\n";
   return out;
 }

@@ -15,6 +15,8 @@
 #include "spbench/analysis/metrics/ranking_metrics.hpp"
 #include "spbench/analysis/statistics/permutation_test.hpp"
 #include "spbench/analysis/statistics/student_t.hpp"
+#include "spbench/util/hash.hpp"
+#include "spbench/util/uniform_index.hpp"
 
 namespace spbench::statistics {
 
@@ -50,11 +52,6 @@ std::vector<double> standardized(const std::vector<double>& v) {
   return out;
 }
 
-std::size_t precision_k_for(const std::string& label, std::size_t n) {
-  if (!label.empty() && label.back() == '%') return metrics::k_for_fraction(std::stod(label.substr(0, label.size() - 1)) / 100, n);
-  return static_cast<std::size_t>(std::stoul(label));
-}
-
 }  // namespace
 
 const char* test_name(PairedTest test) {
@@ -69,14 +66,7 @@ const char* test_name(PairedTest test) {
 
 double paired_metric(const std::string& key, const std::vector<double>& prediction, const std::vector<double>& truth,
                      const PairedOptions& options) {
-  if (key == "kendall_tau") return metrics::kendall_tau_b(prediction, truth);
-  if (key == "spearman_rho") return metrics::spearman_rho(prediction, truth);
-  if (key == "pearson_r") return metrics::pearson_r(prediction, truth);
-  // The table's top-n point exists only for n below the sample size.
-  if (key == "top_n_tau") return options.top_n < truth.size() ? metrics::top_n_kendall(prediction, truth, options.top_n) : kNaN;
-  if (key == "precision_at_k")
-    return metrics::precision_at_k(prediction, truth, precision_k_for(options.precision_k, truth.size()));
-  throw std::invalid_argument(fmt::format("paired comparison: unknown metric '{}'", key));
+  return metrics::ranking_metric(key).compute(prediction, truth, options.parameters);
 }
 
 PairedComparison compare_paired(const PairedData& data, const PairedOptions& options) {
@@ -146,12 +136,12 @@ PairedComparison compare_paired(const PairedData& data, const PairedOptions& opt
   // Metric values of a seed on the current resample, computed once however often the seed is drawn.
   std::vector<std::vector<double>> va(na), vb(nb);
   for (std::size_t r = 0; r < options.resamples; ++r) {
-    for (std::size_t i = 0; i < na; ++i) sa[i] = by_seeds ? metrics::uniform_index(rng, na) : i;
+    for (std::size_t i = 0; i < na; ++i) sa[i] = by_seeds ? util::uniform_index(rng, na) : i;
     if (out.seeds_paired)
       sb = sa;
     else
-      for (std::size_t i = 0; i < nb; ++i) sb[i] = by_seeds ? metrics::uniform_index(rng, nb) : i;
-    for (std::size_t i = 0; i < m; ++i) idx[i] = by_archs ? metrics::uniform_index(rng, m) : i;
+      for (std::size_t i = 0; i < nb; ++i) sb[i] = by_seeds ? util::uniform_index(rng, nb) : i;
+    for (std::size_t i = 0; i < m; ++i) idx[i] = by_archs ? util::uniform_index(rng, m) : i;
     for (std::size_t i = 0; i < m; ++i) truth[i] = data.truth[idx[i]];
     auto values = [&](const ArmSeed& s) {
       for (std::size_t i = 0; i < m; ++i) pred[i] = s.prediction[idx[i]];
@@ -207,8 +197,9 @@ PairedComparison compare_paired(const PairedData& data, const PairedOptions& opt
   }
   for (std::size_t k = 0; k < nm; ++k) {
     auto& d = out.metrics[k];
-    // Each metric its own stream: adding a metric changes no other p-value.
-    std::mt19937_64 test_rng(options.seed + 1 + k);
+    // Each metric its own stream, named by its key (not its position):
+    // adding or reordering metrics changes no other metric's p-value.
+    std::mt19937_64 test_rng(options.seed + 1 + util::fnv1a64(d.key));
     PermutationResult p;
     if (seed_test && out.seeds_paired) {
       std::vector<double> diff(na);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "spbench/analysis/metrics/ranking_metrics.hpp"
+#include "spbench/util/uniform_index.hpp"
 
 namespace spbench::statistics {
 
@@ -65,7 +66,7 @@ PermutationResult paired_swap_test(std::size_t pairs, const std::function<double
     }
   } else {
     for (std::size_t b = 0; b < resamples; ++b) {
-      for (std::size_t i = 0; i < pairs; ++i) swapped[i] = static_cast<char>(metrics::uniform_index(rng, 2));
+      for (std::size_t i = 0; i < pairs; ++i) swapped[i] = static_cast<char>(util::uniform_index(rng, 2));
       count.add(statistic(swapped));
     }
   }
@@ -118,7 +119,7 @@ PermutationResult two_sample_permutation_test(const std::vector<double>& a, cons
     std::vector<double> shuffled(pooled);
     for (std::size_t s = 0; s < resamples; ++s) {
       // Fisher-Yates with the portable uniform_index: a seed gives the same p everywhere.
-      for (std::size_t i = n; i > 1; --i) std::swap(shuffled[i - 1], shuffled[metrics::uniform_index(rng, i)]);
+      for (std::size_t i = n; i > 1; --i) std::swap(shuffled[i - 1], shuffled[util::uniform_index(rng, i)]);
       count.add(stat(std::accumulate(shuffled.begin(), shuffled.begin() + static_cast<std::ptrdiff_t>(na), 0.0)));
     }
   }

@@ -37,26 +37,22 @@ Stat stat_of(const std::vector<double>& values) {
 }
 
 std::vector<AblationColumn> columns_for(const AblationOptions& options) {
-  std::vector<AblationColumn> c = {
-      {"kendall_tau", "Kendall τ", "Kendall $\\tau$", "Kendall &tau;", true, 3, true},
-      {"spearman_rho", "Spearman ρ", "Spearman $\\rho$", "Spearman &rho;", true, 3, true},
-      {"pearson_r", "Pearson r", "Pearson $r$", "Pearson r", true, 3, true},
-      {"top_n_tau", fmt::format("top-{} τ", options.top_n), fmt::format("top-{} $\\tau$", options.top_n),
-       fmt::format("top-{} &tau;", options.top_n), true, 3, true},
-      {"precision_at_k", fmt::format("P@{}", options.precision_k), fmt::format("P@{}", options.precision_k),
-       fmt::format("P@{}", options.precision_k), true, 3, true},
-      {"best_truth", "best arch. truth", "best arch.\\ truth", "best arch. truth", true, 2, true},
-      {"final_loss", "final loss", "final loss", "final loss", false, 4, false},
-  };
+  using metrics::TitleFormat;
+  // Every ranking metric of the registry, then the training columns.
+  std::vector<AblationColumn> c;
+  for (const auto& m : metrics::ranking_metrics())
+    c.push_back({std::string(m.key), m.title(TitleFormat::Text, options.parameters),
+                 m.title(TitleFormat::Tex, options.parameters), m.title(TitleFormat::Html, options.parameters),
+                 m.higher_is_better, m.digits, true});
   // Ranked by loss: say so in every heading of a ranking column, so that no
   // format can show loss-based numbers under an accuracy-based title.
   if (options.score == ScoreColumn::Loss)
-    for (auto& col : c)
-      if (col.reference) {
-        col.title += " (by loss)";
-        col.tex += " (by loss)";
-        col.html += " (by loss)";
-      }
+    for (auto& col : c) {
+      col.title += " (by loss)";
+      col.tex += " (by loss)";
+      col.html += " (by loss)";
+    }
+  c.push_back({"final_loss", "final loss", "final loss", "final loss", false, 4, false});
   if (options.timing) c.push_back({"train_seconds", "train time (s)", "train time (s)", "train time (s)", false, 1, false});
   return c;
 }
@@ -183,31 +179,11 @@ AblationTable build_ablation_table(const std::vector<CellResult>& cells, const A
   return t;
 }
 
-TableFormat parse_table_format(const std::string& name) {
-  if (name == "md" || name == "markdown") return TableFormat::Markdown;
-  if (name == "csv") return TableFormat::Csv;
-  if (name == "tex" || name == "latex") return TableFormat::Tex;
-  if (name == "html") return TableFormat::Html;
-  if (name == "json") return TableFormat::Json;
-  throw std::invalid_argument(fmt::format("unknown table format '{}' (md, csv, tex, html, json)", name));
-}
-
-std::string render_ablation(const AblationTable& table, TableFormat format) {
-  switch (format) {
-    case TableFormat::Markdown: return render_ablation(table, "md");
-    case TableFormat::Csv: return render_ablation(table, "csv");
-    case TableFormat::Tex: return render_ablation(table, "tex");
-    case TableFormat::Html: return render_ablation(table, "html");
-    case TableFormat::Json: return render_ablation(table, "json");
-  }
-  return "";
-}
-
 std::string render_ablation(const AblationTable& table, const std::string& format) {
   return make_table_renderer(format)->render(table);
 }
 
-std::string ablation_table(const fs::path& results_dir, const AblationOptions& options, TableFormat format) {
+std::string ablation_table(const fs::path& results_dir, const AblationOptions& options, const std::string& format) {
   return render_ablation(build_ablation_table(read_cell_results(results_dir, options), options), format);
 }
 

@@ -102,12 +102,11 @@ BaselineComparison compare_with_baseline(const std::vector<std::pair<std::string
                                          const std::string& baseline, const AblationOptions& options) {
   BaselineComparison out;
   out.baseline = baseline;
-  out.metrics = statistics::kPairedMetrics;
+  out.metrics = metrics::paired_metric_keys();
   out.resamples = options.comparison_resamples;
   out.seed = options.comparison_seed;
   statistics::PairedOptions po;
-  po.top_n = options.top_n;
-  po.precision_k = options.precision_k;
+  po.parameters = options.parameters;
   po.resamples = options.comparison_resamples;
   po.seed = options.comparison_seed;
   out.confidence = po.confidence;

@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <stdexcept>
 
+#include "spbench/analysis/metrics/metric_registry.hpp"
 #include "spbench/analysis/metrics/ranking_metrics.hpp"
 #include "spbench/analysis/results/predictions_file.hpp"
 #include "spbench/util/read_file.hpp"
@@ -34,36 +36,22 @@ bool number_at(const json& obj, const std::string& key, double& out) {
   return false;
 }
 
-// The ranking metrics of one report (RankingReport JSON) by column key.
+// The ranking metrics of one report by column key: every metric of the
+// registry that the report holds (absent ones stay absent and read n/a).
+void read_report(const metrics::RankingReport& report, const AblationOptions& options,
+                 std::map<std::string, double>& values, std::vector<std::pair<double, double>>* curve) {
+  for (const auto& m : metrics::ranking_metrics()) {
+    const double v = metrics::value_in(m, report, options.parameters);
+    if (!std::isnan(v)) values[std::string(m.key)] = v;
+  }
+  if (curve)
+    for (const auto& point : report.top_n_kendall)
+      if (!std::isnan(point.tau) && point.n > 0) curve->emplace_back(static_cast<double>(point.n), point.tau);
+}
+
 void read_report(const json& report, const AblationOptions& options, std::map<std::string, double>& values,
                  std::vector<std::pair<double, double>>* curve) {
-  double v = 0;
-  if (number_at(report, "kendall_tau", v)) values["kendall_tau"] = v;
-  if (number_at(report, "spearman_rho", v)) values["spearman_rho"] = v;
-  if (number_at(report, "pearson_r", v)) values["pearson_r"] = v;
-  if (report.contains("top_n_kendall") && report.at("top_n_kendall").is_array()) {
-    for (const auto& point : report.at("top_n_kendall")) {
-      if (!point.is_object()) continue;
-      double tau = 0;
-      const bool has_tau = number_at(point, "kendall_tau", tau);
-      double architectures = 0;
-      if (!number_at(point, "architectures", architectures) && point.contains("n") && point.at("n").is_number())
-        architectures = point.at("n").get<double>();
-      if (curve && has_tau && architectures > 0) curve->emplace_back(architectures, tau);
-      if (point.contains("n") && point.at("n").is_number() && point.at("n").get<double>() == static_cast<double>(options.top_n) &&
-          has_tau)
-        values["top_n_tau"] = tau;
-    }
-  }
-  if (report.contains("precision_at_k") && report.at("precision_at_k").is_array()) {
-    for (const auto& point : report.at("precision_at_k")) {
-      if (!point.is_object() || !point.contains("k")) continue;
-      const json& k = point.at("k");
-      const std::string label = k.is_string() ? k.get<std::string>() : k.dump();
-      if (label == options.precision_k && number_at(point, "precision", v)) values["precision_at_k"] = v;
-    }
-  }
-  if (report.contains("best_predicted") && number_at(report.at("best_predicted"), "truth", v)) values["best_truth"] = v;
+  read_report(metrics::report_from_json(report.dump()), options, values, curve);
 }
 
 void read_metrics(const fs::path& file, const AblationOptions& options, CellResult& cell) {
@@ -112,42 +100,30 @@ void read_train_log(const fs::path& file, CellResult& cell) {
 }
 
 // The ranking metrics by the loss column of predictions.csv (negated: lower
-// is better), computed as a run computes metrics.json (no intervals: the
-// table's spread comes from the seeds). The ranking columns are cleared
-// first, so that a cell without losses reads n/a instead of its accuracy
-// metrics under a loss heading.
+// is better), every metric of the registry computed as a run computes it
+// (no intervals: the table's spread comes from the seeds). The ranking
+// columns are cleared first, so that a cell without losses reads n/a instead
+// of its accuracy metrics under a loss heading.
 void rescore_by_loss(const fs::path& file, const AblationOptions& options, CellResult& cell) {
-  for (const char* key : {"kendall_tau", "spearman_rho", "pearson_r", "top_n_tau", "precision_at_k", "best_truth"})
-    cell.values.erase(key);
+  for (const auto& m : metrics::ranking_metrics()) cell.values.erase(std::string(m.key));
   cell.top_n_curve.clear();
   if (!fs::exists(file)) return;
   const auto loss = read_predictions(file, "loss", JoinKey::Index).values.values();
   const auto truth = read_predictions(file, "truth", JoinKey::Index).values.values();
   std::vector<double> pred, gt;
-  std::vector<int> ids;
   for (const auto& [index, l] : loss) {
     auto it = truth.find(index);
     if (it == truth.end()) continue;
     pred.push_back(-l);
     gt.push_back(it->second);
-    ids.push_back(index);
   }
   if (pred.size() < 2) return;
-  metrics::RankingOptions ro;
-  ro.bootstrap_resamples = 0;
-  if (std::find(ro.top_n.begin(), ro.top_n.end(), options.top_n) == ro.top_n.end()) ro.top_n.push_back(options.top_n);
-  // The precision@k entry asked for: a count or a percentage.
-  const std::string& k = options.precision_k;
-  try {
-    if (!k.empty() && k.back() == '%')
-      ro.precision_fraction.push_back(std::stod(k.substr(0, k.size() - 1)) / 100);
-    else if (!k.empty())
-      ro.precision_k.push_back(static_cast<std::size_t>(std::stoul(k)));
-  } catch (const std::exception&) {
-    // Not a number: no such entry, the column reads n/a as for metrics.json.
+  for (const auto& m : metrics::ranking_metrics()) {
+    const double v = m.compute(pred, gt, options.parameters);
+    if (!std::isnan(v)) cell.values[std::string(m.key)] = v;
   }
-  const auto report = metrics::score_ranking(pred, gt, ro, ids);
-  read_report(json::parse(metrics::to_json(report)), options, cell.values, &cell.top_n_curve);
+  for (const auto& point : metrics::top_n_kendall_curve(pred, gt))
+    if (!std::isnan(point.tau)) cell.top_n_curve.emplace_back(static_cast<double>(point.n), point.tau);
 }
 
 bool is_finished(const fs::path& dir) {

@@ -49,7 +49,7 @@ struct ComparisonLine {
 std::vector<ComparisonLine> comparison_lines(const AblationTable& t);
 // "Paired comparison with the baseline (…): Δ on the common architectures, …": what the comparison table shows.
 std::string comparison_caption(const AblationTable& t);
-std::string p_text(double p);  // "3", or "2/3" when not all finished
+std::string p_text(double p);  // "0.031", "<0.001", or "n/a" without a test
 std::string row_label(const AblationRow& row);  // with " (reference)" / " (baseline)"
 // Text for HTML content and attribute values: & < > " escaped.
 std::string html_escape(const std::string& s);

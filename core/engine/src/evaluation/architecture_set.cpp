@@ -14,6 +14,7 @@
 #include "spbench/analysis/metrics/ranking_metrics.hpp"
 #include "spbench/sdk/random_seeds.hpp"
 #include "spbench/analysis/results/csv.hpp"
+#include "spbench/util/uniform_index.hpp"
 
 namespace spbench::evaluation {
 
@@ -106,7 +107,7 @@ std::vector<CellArch> uniform_sample(const std::vector<CellArch>& candidates, st
   const std::size_t take = std::min<std::size_t>(n, static_cast<std::size_t>(std::max<std::int64_t>(k, 0)));
   std::mt19937_64 rng(mix_seed({seed, 0x45564153ULL /* architecture sample */}));
   // Partial Fisher–Yates: the first `take` positions are the sample.
-  for (std::size_t i = 0; i < take; ++i) std::swap(pool[i], pool[i + metrics::uniform_index(rng, n - i)]);
+  for (std::size_t i = 0; i < take; ++i) std::swap(pool[i], pool[i + util::uniform_index(rng, n - i)]);
   pool.resize(take);
   sort_by_index(pool);
   return pool;
@@ -132,7 +133,7 @@ std::vector<CellArch> stratified_sample(const std::vector<CellArch>& candidates,
     const std::size_t K = static_cast<std::size_t>(k);
     for (std::size_t s = 0; s < K; ++s) {
       const std::size_t lo = s * n / K, hi = (s + 1) * n / K;  // non-empty: K < n
-      out.push_back(candidates[order[lo + metrics::uniform_index(rng, hi - lo)]]);
+      out.push_back(candidates[order[lo + util::uniform_index(rng, hi - lo)]]);
     }
   }
   sort_by_index(out);

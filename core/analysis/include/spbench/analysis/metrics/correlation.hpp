@@ -27,6 +27,18 @@ double spearman_rho(const std::vector<double>& x, const std::vector<double>& y);
 // passes) so that large offsets such as accuracies near 90 lose no precision.
 double pearson_r(const std::vector<double>& x, const std::vector<double>& y);
 
+// Weighted Kendall tau with additive hyperbolic weights (Vigna, "A weighted
+// correlation index for rankings with ties", WWW 2015; scipy.stats.weightedtau
+// with its defaults): a pair exchanged between the elements of rank r and s
+// (0 = best) weighs 1/(r+1) + 1/(s+1), so disorder among the best counts
+// most. Ties as in tau-b: a pair tied in x or y adds nothing to the
+// numerator and leaves that side's norm. The rank is the decreasing
+// lexicographic one by (x, y) and by (y, x); the result is the mean of the
+// two. In O(n log n): with additive weights the numerator is
+// sum_i w_i (concordant_i - discordant_i), counted per element with a
+// Fenwick tree.
+double weighted_kendall_tau(const std::vector<double>& x, const std::vector<double>& y);
+
 // 1-based ranks in ascending order (the smallest value gets rank 1); tied
 // values all get the mean of the ranks they span (e.g. 2.5, 2.5). Throws
 // std::invalid_argument on NaN.

@@ -9,8 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spbench::metrics {
@@ -86,20 +86,33 @@ struct RankingOptions {
   double confidence = 0.95;
 };
 
+// One scalar metric of the registry (metric_registry.hpp) in a report.
+struct MetricEstimate {
+  std::string key;
+  Estimate estimate;
+};
+
 struct RankingReport {
   std::size_t n = 0;
-  Estimate kendall_tau;
-  Estimate spearman_rho;
-  Estimate pearson_r;
+  // Every scalar metric of the registry, in its order (kendall_tau,
+  // spearman_rho, pearson_r, weighted_tau, …); intervals where the record
+  // asks for them.
+  std::vector<MetricEstimate> scalars;
   std::vector<TopNPoint> top_n_kendall;
   std::vector<PrecisionPoint> precision_at_k;
   BestPredicted best;
   std::size_t bootstrap_resamples = 0;
   std::uint64_t bootstrap_seed = 0;
   double confidence = 0;
+
+  // A scalar metric by key; nullptr when the report lacks it (a metrics.json
+  // from before the metric existed).
+  const Estimate* find(std::string_view key) const;
+  // The same; std::out_of_range naming the key when absent.
+  const Estimate& estimate(std::string_view key) const;
 };
 
-// Every metric at once. `ids` (optional, aligned with pred) are NAS-Bench-201
+// Every metric of the registry at once. `ids` (optional, aligned with pred) are NAS-Bench-201
 // indices reported for the best-predicted architecture. Throws
 // std::invalid_argument for misaligned inputs, NaN values, or an empty sample.
 RankingReport score_ranking(const std::vector<double>& pred, const std::vector<double>& truth,
@@ -110,21 +123,16 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
 // NaN for no samples. Every bootstrap interval of the project uses it.
 double percentile(const std::vector<double>& sorted, double q);
 
-// A uniform integer in [0, n), n > 0. Portable, unlike
-// std::uniform_int_distribution (whose algorithm is implementation-defined),
-// so that a seed gives the same intervals with every standard library.
-inline std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n) {
-  // Reject the 2^64 mod n lowest outputs: what remains is a whole number of
-  // copies of [0, n), so the remainder is exactly uniform.
-  const std::uint64_t threshold = (std::uint64_t{0} - n) % n;
-  for (;;) {
-    const std::uint64_t r = rng();
-    if (r >= threshold) return r % n;
-  }
-}
-
 // The report as JSON text (NaN as null) and as a readable table.
 std::string to_json(const RankingReport& report, int indent = 2);
 std::string to_text(const RankingReport& report);
+
+// A report read back from its JSON (to_json's form, as metrics.json and its
+// reference rows hold it). Lenient, as results folders outlive versions:
+// fields are looked up by name, missing ones read as absent (a scalar not
+// in `scalars`, an empty curve or list, the best architecture's values NaN),
+// and a scalar may be a bare number instead of {value, ci_low, …}. Throws
+// std::invalid_argument when the text is not JSON.
+RankingReport report_from_json(const std::string& text);
 
 }  // namespace spbench::metrics

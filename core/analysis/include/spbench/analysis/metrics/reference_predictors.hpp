@@ -43,4 +43,11 @@ std::vector<ReferenceRow> score_reference_predictors(const tables::BenchmarkTabl
 std::vector<ReferenceRow> score_zero_cost_rows(const std::filesystem::path& file, const tables::GroundTruth& truth,
                                                const RankingOptions& options = {}, const std::vector<int>& only = {});
 
+// The reference rows as a text table, as `spbench score` and a run's log
+// print them: a heading naming the architectures of the first row, then one
+// line per row (its column; "(n=…)" where a row has fewer architectures, as
+// a zero-cost row whose score is undefined for some) with one column per
+// scalar metric of the registry. Empty for no rows.
+std::string reference_rows_text(const std::vector<ReferenceRow>& rows);
+
 }  // namespace spbench::metrics

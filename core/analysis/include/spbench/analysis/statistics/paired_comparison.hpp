@@ -16,19 +16,17 @@
 //  - the noise floor (the baseline's seed-to-seed sd) and the minimum
 //    detectable effect of the seeds given.
 // Every random draw comes from std::mt19937_64 seeded with `seed` and
-// metrics::uniform_index, so the output is the same everywhere.
+// util::uniform_index, so the output is the same everywhere.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "spbench/analysis/metrics/metric_registry.hpp"
+
 namespace spbench::statistics {
 
-// The metrics a paired comparison can recompute from predictions; their
-// keys are the ablation table's column keys.
-inline const std::vector<std::string> kPairedMetrics = {"kendall_tau", "spearman_rho", "pearson_r", "top_n_tau",
-                                                        "precision_at_k"};
 
 struct ArmSeed {
   std::string seed;               // the seed axis' value ("" without one)
@@ -48,9 +46,9 @@ struct PairedData {
 enum class ResampleLevels { Both, Seeds, Architectures };
 
 struct PairedOptions {
-  std::vector<std::string> metrics = kPairedMetrics;
-  std::size_t top_n = 10;           // top_n_tau's n
-  std::string precision_k = "10";   // precision_at_k's k: a count or a percentage of the architectures ("1%")
+  // Registry keys (metric_registry.hpp); by default the records marked paired.
+  std::vector<std::string> metrics = metrics::paired_metric_keys();
+  metrics::MetricParameters parameters;  // top_n_tau's n, precision_at_k's k
   std::size_t resamples = 1000;     // bootstrap resamples, and the permutation test's (exact when fewer arrangements)
   std::uint64_t seed = 0;
   double confidence = 0.95;
@@ -87,8 +85,8 @@ struct PairedComparison {
   std::vector<MetricDifference> metrics;  // in options.metrics order
 };
 
-// One metric of a prediction vector against the truth, by key (see
-// kPairedMetrics). Throws std::invalid_argument for an unknown key.
+// One metric of a prediction vector against the truth, by registry key.
+// Throws std::invalid_argument for an unknown key.
 double paired_metric(const std::string& key, const std::vector<double>& prediction, const std::vector<double>& truth,
                      const PairedOptions& options);
 

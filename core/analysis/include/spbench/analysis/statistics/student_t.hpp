@@ -1,14 +1,14 @@
 #pragma once
 // Student's t distribution, for the minimum detectable effect of a
-// comparison over seeds (docs/metrics.md). Accurate to about 1e-12 (the
-// regularized incomplete beta function by Lentz's continued fraction).
+// comparison over seeds (docs/metrics.md): Boost.Math's students_t behind
+// spbench's own checks of the arguments.
 
 namespace spbench::statistics {
 
 // P(T <= t) for T ~ t(df), df > 0.
 double student_t_cdf(double t, double df);
 
-// The p-quantile of t(df), 0 < p < 1 (bisection on the CDF to full precision).
+// The p-quantile of t(df), 0 < p < 1, df > 0.
 double student_t_quantile(double p, double df);
 
 // The smallest true difference a two-sided t-test at level alpha detects

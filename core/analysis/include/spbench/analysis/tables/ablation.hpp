@@ -19,15 +19,12 @@
 
 namespace spbench::tables {
 
-enum class TableFormat { Markdown, Csv, Tex, Html, Json };
-// "md", "csv", "tex", "html", "json"; throws std::invalid_argument otherwise.
-TableFormat parse_table_format(const std::string& name);
-
-std::string render_ablation(const AblationTable& table, TableFormat format);
-// By a format name of table_renderer.hpp's registry ("md", "latex", …).
+// By a format name of table_renderer.hpp's registry ("md", "latex", …);
+// throws std::invalid_argument naming the formats for another name.
 std::string render_ablation(const AblationTable& table, const std::string& format);
 
 // read_cell_results + build_ablation_table + render_ablation.
-std::string ablation_table(const std::filesystem::path& results_dir, const AblationOptions& options, TableFormat format);
+std::string ablation_table(const std::filesystem::path& results_dir, const AblationOptions& options,
+                           const std::string& format);
 
 }  // namespace spbench::tables

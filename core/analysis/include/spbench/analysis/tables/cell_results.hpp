@@ -3,8 +3,9 @@
 // per cell, from its run folder:
 //   metrics.json     the RankingReport JSON (metrics::to_json), either at the
 //                    top level or under "metrics", plus "reference_rows":
-//                    [{name, column, metrics}]. Fields are looked up by name,
-//                    so extra keys do no harm and missing ones read "n/a".
+//                    [{name, column, metrics}]. Read back with
+//                    metrics::report_from_json; every metric of the registry
+//                    it holds becomes a value (a missing one reads "n/a").
 //   predictions.csv  only with score = loss: the ranking metrics are
 //                    recomputed from its loss and truth columns.
 //   train-log.jsonl  one line per epoch: training time is the sum of
@@ -18,6 +19,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "spbench/analysis/metrics/metric_registry.hpp"
 
 namespace spbench::tables {
 
@@ -47,8 +50,9 @@ ScoreColumn parse_score_column(const std::string& name);
 struct AblationOptions {
   std::string baseline;           // a group label, cell name or cell id; empty: no Δ
   bool timing = true;             // include the training-time column
-  std::size_t top_n = 10;         // which point of the top-n Kendall curve
-  std::string precision_k = "10"; // which precision@k entry (its label: "10", "1%", …)
+  // Which point of the top-n Kendall curve (top_n) and which precision@k
+  // entry (precision_k, its label: "10", "1%", …) the columns show.
+  metrics::MetricParameters parameters;
   // Loss: the ranking columns (tau, rho, r, top-n, P@k, best arch.) and the
   // paired comparison come from predictions.csv's loss column, negated; the
   // reference rows and the training columns are unchanged. A cell without a
