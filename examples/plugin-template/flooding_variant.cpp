@@ -25,7 +25,9 @@ class Flooding final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"level", OptionType::Float, "0.05", "the flood level b: the loss is kept around it instead of below", nullptr, ">= 0"},
+    float_option("level", "0.05",
+        "the flood level b: the loss is kept around it instead of below")
+        .with_range(">= 0"),
 };
 
 SPBENCH_VARIANT(Flooding, "flooding", "0.1.0",

@@ -85,14 +85,18 @@ class OpBiasedSampler final : public PathSampler {
   std::array<Edge, kNumEdges> edges_{};
 };
 
-// The option schema: name, type, default (as YAML), one line of
-// documentation, and for strings the allowed values. `spbench plugins
-// op-biased` prints exactly this; the spec validator enforces types and
-// choices before the constructor runs.
+// The option schema: one builder per option (type, name, default as YAML,
+// one line of documentation), then the allowed values of a string
+// (kOpNameChoices: the space's operation names) or a bound on a number.
+// `spbench plugins op-biased` prints exactly this; the spec validator
+// enforces types, ranges and choices before the constructor runs.
 const OptionSpec kOptions[] = {
-    {"favour", OptionType::String, "nor_conv_3x3", "the operation drawn more often",
-     "none|skip_connect|nor_conv_1x1|nor_conv_3x3|avg_pool_3x3"},
-    {"weight", OptionType::Float, "2.0", "how many times as likely as each other operation (> 0; 1 = uniform)", nullptr, "> 0"},
+    string_option("favour", "nor_conv_3x3",
+        "the operation drawn more often")
+        .with_choices(kOpNameChoices),
+    float_option("weight", "2.0",
+        "how many times as likely as each other operation (> 0; 1 = uniform)")
+        .with_range("> 0"),
 };
 
 // The registration line: class, name (what specs write), the plugin's own

@@ -311,3 +311,9 @@ TEST_CASE("A path prints its cells", "[search_space]") {
   CHECK_FALSE(per_cell.is_shared());
   CHECK(per_cell.to_string() == kExample + ";" + CellArch{}.to_string());
 }
+
+TEST_CASE("kOpNameChoices lists every operation's name in kAllOps order", "[space]") {
+  std::string joined;
+  for (Op op : kAllOps) joined += (joined.empty() ? "" : "|") + std::string(op_name(op));
+  CHECK(joined == kOpNameChoices);
+}

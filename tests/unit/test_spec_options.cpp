@@ -209,3 +209,22 @@ TEST_CASE("a plugin's option error is a spec error at the option's own line, exi
   CHECK_THAT(t.output, Catch::Contains("typo.yaml:2:39: error: variants[0].options.epsilom: unknown option") &&
                            Catch::Contains("did you mean 'epsilon'?"));
 }
+
+TEST_CASE("Reading an option the schema does not hold names it and the declared option it resembles", "[options]") {
+  Options o;
+  o.set("weight", OptionValue{2.0});
+  o.set("warmup_epochs", OptionValue{std::int64_t{5}});
+  try {
+    (void)o.get_float("wieght");
+    FAIL("no OptionError");
+  } catch (const OptionError& e) {
+    CHECK(std::string(e.what()).find("unknown option 'wieght' (did you mean 'weight'?)") != std::string::npos);
+  }
+  try {
+    (void)o.get_string("momentum");
+    FAIL("no OptionError");
+  } catch (const OptionError& e) {
+    CHECK(std::string(e.what()).find("unknown option 'momentum' (the options: warmup_epochs, weight)") != std::string::npos);
+  }
+  CHECK(o.get_float("weight") == 2.0);
+}

@@ -4,6 +4,9 @@
 #include <fmt/ranges.h>
 
 #include <sstream>
+#include <vector>
+
+#include "spbench/util/yaml/diagnostic.hpp"
 
 namespace spbench {
 
@@ -22,7 +25,18 @@ std::string_view option_type_name(OptionType type) {
 template <typename T>
 const T& Options::get(const std::string& name) const {
   auto it = values_.find(name);
-  if (it == values_.end()) throw OptionError(name, fmt::format("option '{}' is not set", name));
+  if (it == values_.end()) {
+    // A name the plugin's schema does not declare is almost always a typo
+    // in the plugin's code: point at the declared name it resembles.
+    std::vector<std::string> names;
+    for (const auto& [known, value] : values_) names.push_back(known);
+    std::string message = fmt::format("unknown option '{}'", name);
+    if (const std::string close = closest_match(name, names); !close.empty())
+      message += fmt::format(" (did you mean '{}'?)", close);
+    else if (!names.empty())
+      message += fmt::format(" (the options: {})", fmt::join(names, ", "));
+    throw OptionError(name, message);
+  }
   if (auto* v = std::get_if<T>(&it->second)) return *v;
   throw OptionError(name, fmt::format("option '{}' holds {} where another type was asked for", name,
                                       to_yaml(it->second)));

@@ -101,16 +101,4 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
   commit(tmp, path);
 }
 
-void write_file_atomic_with(const fs::path& path, const std::function<void(const fs::path&)>& write) {
-  const fs::path tmp = temporary_for(path);
-  try {
-    write(tmp);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
-  commit(tmp, path);
-}
-
 }  // namespace spbench

@@ -19,10 +19,10 @@ class FunctionalUniformSampler final : public ClassUniformSampler {
 };
 
 const OptionSpec kOptions[] = {
-    {"convention", OptionType::String, "affine",
-     "affine: edges that cannot reach the output are irrelevant; non-affine: also edges fed only by zero nodes "
-     "(exact when cell BN has no affine parameters)",
-     "affine|non-affine"},
+    string_option("convention", "affine",
+        "affine: edges that cannot reach the output are irrelevant; non-affine: also edges fed only by zero nodes "
+        "(exact when cell BN has no affine parameters)")
+        .with_choices("affine|non-affine"),
 };
 
 SPBENCH_SAMPLER(FunctionalUniformSampler, "functional-uniform", "1.0.0",

@@ -58,10 +58,10 @@ class StrictFairSampler final : public PathSampler {
 };
 
 const OptionSpec kOptions[] = {
-    {"batches", OptionType::String, "shared",
-     "`shared`: the m paths of a step train on one batch (FairNAS); `distinct`: each path on its own batch, one "
-     "optimizer step every m batches (UniNAS)",
-     "shared|distinct"},
+    string_option("batches", "shared",
+        "`shared`: the m paths of a step train on one batch (FairNAS); `distinct`: each path on its own batch, one "
+        "optimizer step every m batches (UniNAS)")
+        .with_choices("shared|distinct"),
 };
 
 SPBENCH_SAMPLER(StrictFairSampler, "strict-fair", "1.1.0",

@@ -39,8 +39,9 @@ class UniformSampler final : public PathSampler {
 };
 
 const OptionSpec kOptions[] = {
-    {"paths_per_step", OptionType::Int, "1",
-     "independent uniform paths per optimizer step (gradients accumulated before one step)", nullptr, ">= 1"},
+    int_option("paths_per_step", "1",
+        "independent uniform paths per optimizer step (gradients accumulated before one step)")
+        .with_range(">= 1"),
 };
 
 SPBENCH_SAMPLER(UniformSampler, "uniform", "1.0.0",

@@ -84,11 +84,13 @@ class FewShotStrategy final : public SupernetStrategy {
 };
 
 const OptionSpec kOptions[] = {
-    {"split_edges", OptionType::IntList, "[0]",
-     "edges to split on (0: 0→1, 1: 0→2, 2: 1→2, 3: 0→3, 4: 1→3, 5: 2→3); one sub-super-network per operation combination"},
-    {"epochs_before_split", OptionType::Int, "-1", "epochs of one-shot training before the split (-1: half of training.epochs)", nullptr, ">= -1"},
-    {"epochs_per_subnetwork", OptionType::Int, "-1",
-     "epochs each sub-super-network trains after the split (-1: the rest of training.epochs)"},
+    int_list_option("split_edges", "[0]",
+        "edges to split on (0: 0→1, 1: 0→2, 2: 1→2, 3: 0→3, 4: 1→3, 5: 2→3); one sub-super-network per operation combination"),
+    int_option("epochs_before_split", "-1",
+        "epochs of one-shot training before the split (-1: half of training.epochs)")
+        .with_range(">= -1"),
+    int_option("epochs_per_subnetwork", "-1",
+        "epochs each sub-super-network trains after the split (-1: the rest of training.epochs)"),
 };
 
 SPBENCH_STRATEGY(FewShotStrategy, "few-shot", "1.0.0",

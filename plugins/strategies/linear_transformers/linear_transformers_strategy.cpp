@@ -44,7 +44,8 @@ class LinearTransformersStrategy final : public SupernetStrategy {
 };
 
 const OptionSpec kOptions[] = {
-    {"pool", OptionType::Bool, "false", "also put a 1×1 convolution after avg_pool_3x3"},
+    bool_option("pool", "false",
+        "also put a 1×1 convolution after avg_pool_3x3"),
 };
 
 SPBENCH_STRATEGY(LinearTransformersStrategy, "linear-transformers", "1.0.0",

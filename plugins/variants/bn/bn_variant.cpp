@@ -19,8 +19,10 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"affine", OptionType::Bool, "true", "learnable BN scale and shift in the cell operations"},
-    {"track_running_stats", OptionType::Bool, "true", "keep running statistics (false: batch statistics also at evaluation)"},
+    bool_option("affine", "true",
+        "learnable BN scale and shift in the cell operations"),
+    bool_option("track_running_stats", "true",
+        "keep running statistics (false: batch statistics also at evaluation)"),
 };
 
 SPBENCH_VARIANT(Variant, "bn", "1.0.0",

@@ -39,8 +39,12 @@ class Cutout final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"length", OptionType::Int, "16", "side of each square patch in pixels (16 for 32x32 CIFAR)", nullptr, ">= 1"},
-    {"holes", OptionType::Int, "1", "patches per image", nullptr, ">= 1"},
+    int_option("length", "16",
+        "side of each square patch in pixels (16 for 32x32 CIFAR)")
+        .with_range(">= 1"),
+    int_option("holes", "1",
+        "patches per image")
+        .with_range(">= 1"),
 };
 
 SPBENCH_VARIANT(Cutout, "cutout", "1.0.0", "zeroes random square patches of training images", kOptions)

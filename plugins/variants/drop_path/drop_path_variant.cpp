@@ -39,13 +39,13 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"p", OptionType::Float, "0.1",
-     "probability of dropping a computed edge output, per sample (training only); with `p_start`, the end of "
-     "the ramp (epoch e of E drops with p_start + (p - p_start) * e / E, as UniNAS)",
-     nullptr, "[0, 1)"},
-    {"p_start", OptionType::Float, "-1",
-     "the rate of the first epoch of a linear per-epoch ramp towards `p`; `-1`: no ramp (p in every epoch)", nullptr,
-     "[-1, 1)"},
+    float_option("p", "0.1",
+        "probability of dropping a computed edge output, per sample (training only); with `p_start`, the end of "
+        "the ramp (epoch e of E drops with p_start + (p - p_start) * e / E, as UniNAS)")
+        .with_range("[0, 1)"),
+    float_option("p_start", "-1",
+        "the rate of the first epoch of a linear per-epoch ramp towards `p`; `-1`: no ramp (p in every epoch)")
+        .with_range("[-1, 1)"),
 };
 
 SPBENCH_VARIANT(Variant, "drop-path", "1.1.0", "drops cell edge outputs per sample in training", kOptions)

@@ -17,7 +17,9 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"p", OptionType::Float, "0.2", "probability of zeroing a feature before the classifier (training only)", nullptr, "[0, 1)"},
+    float_option("p", "0.2",
+        "probability of zeroing a feature before the classifier (training only)")
+        .with_range("[0, 1)"),
 };
 
 SPBENCH_VARIANT(Variant, "dropout", "1.0.0", "dropout before the classifier (training only)", kOptions)

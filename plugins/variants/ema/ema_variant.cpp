@@ -109,7 +109,9 @@ class Ema final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"decay", OptionType::Float, "0.999", "weight of the old average at each step", nullptr, "[0, 1)"},
+    float_option("decay", "0.999",
+        "weight of the old average at each step")
+        .with_range("[0, 1)"),
 };
 
 SPBENCH_VARIANT(Ema, "ema", "1.0.0", "evaluates an exponential moving average of the weights", kOptions)

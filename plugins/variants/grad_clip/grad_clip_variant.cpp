@@ -45,9 +45,12 @@ class GradClip final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"max_norm", OptionType::Float, "5.0", "bound on the global gradient L2 norm (or on each value in value mode)", nullptr, "> 0"},
-    {"mode", OptionType::String, "norm", "norm: rescale by the global L2 norm; value: clamp each gradient value",
-     "norm|value"},
+    float_option("max_norm", "5.0",
+        "bound on the global gradient L2 norm (or on each value in value mode)")
+        .with_range("> 0"),
+    string_option("mode", "norm",
+        "norm: rescale by the global L2 norm; value: clamp each gradient value")
+        .with_choices("norm|value"),
 };
 
 SPBENCH_VARIANT(GradClip, "grad-clip", "1.0.0",

@@ -25,7 +25,9 @@ class LabelSmoothing final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"epsilon", OptionType::Float, "0.1", "probability mass spread uniformly over all classes", nullptr, "[0, 1)"},
+    float_option("epsilon", "0.1",
+        "probability mass spread uniformly over all classes")
+        .with_range("[0, 1)"),
 };
 
 SPBENCH_VARIANT(LabelSmoothing, "label-smoothing", "1.0.0",

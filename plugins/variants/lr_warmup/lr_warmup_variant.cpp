@@ -28,8 +28,12 @@ class LrWarmup final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"epochs", OptionType::Float, "1", "length of the warm-up in epochs (fractions allowed)", nullptr, "> 0"},
-    {"start_factor", OptionType::Float, "0.1", "fraction of the learning rate at the first step", nullptr, "[0, 1]"},
+    float_option("epochs", "1",
+        "length of the warm-up in epochs (fractions allowed)")
+        .with_range("> 0"),
+    float_option("start_factor", "0.1",
+        "fraction of the learning rate at the first step")
+        .with_range("[0, 1]"),
 };
 
 SPBENCH_VARIANT(LrWarmup, "lr-warmup", "1.0.0",

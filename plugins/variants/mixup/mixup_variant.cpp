@@ -76,7 +76,9 @@ class Mixup final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"alpha", OptionType::Float, "0.2", "Beta(alpha, alpha) distribution of the blending weight", nullptr, "> 0"},
+    float_option("alpha", "0.2",
+        "Beta(alpha, alpha) distribution of the blending weight")
+        .with_range("> 0"),
 };
 
 SPBENCH_VARIANT(Mixup, "mixup", "1.0.0",

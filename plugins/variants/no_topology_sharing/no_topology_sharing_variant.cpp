@@ -18,7 +18,8 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"enabled", OptionType::Bool, "true", "every cell samples its own architecture in training"},
+    bool_option("enabled", "true",
+        "every cell samples its own architecture in training"),
 };
 
 SPBENCH_VARIANT(Variant, "no-topology-sharing", "1.0.0",

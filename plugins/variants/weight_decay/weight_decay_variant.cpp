@@ -19,8 +19,11 @@ class Variant final : public TrainingVariant {
 };
 
 const OptionSpec kOptions[] = {
-    {"value", OptionType::Float, "0.0005", "L2 weight decay of SGD", nullptr, ">= 0"},
-    {"exclude_bn_and_bias", OptionType::Bool, "false", "no decay on BN scales/shifts and biases (1-D parameters)"},
+    float_option("value", "0.0005",
+        "L2 weight decay of SGD")
+        .with_range(">= 0"),
+    bool_option("exclude_bn_and_bias", "false",
+        "no decay on BN scales/shifts and biases (1-D parameters)"),
 };
 
 SPBENCH_VARIANT(Variant, "weight-decay", "1.0.0",

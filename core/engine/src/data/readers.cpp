@@ -152,11 +152,6 @@ FileBytes load_bytes(const std::filesystem::path& file, const std::string& what)
 
 }  // namespace
 
-std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& file,
-                                          const std::string& what) {
-  return load_bytes(file, what).bytes;
-}
-
 ImageDataset read_cifar10(const std::filesystem::path& dir, const std::vector<std::string>& files) {
   return read_cifar(dir, files, 1, 10, "CIFAR-10", "cifar10");
 }

@@ -333,11 +333,6 @@ PluginCatalog plugin_catalog(const PluginRegistry& registry) {
       [&registry](PluginKind kind) { return registry.names(kind); }};
 }
 
-PluginCatalog builtin_plugin_catalog() {
-  static const PluginRegistry registry;  // the statically linked plugins; never changes
-  return plugin_catalog(registry);
-}
-
 std::vector<fs::path> default_plugin_directories() {
   std::vector<fs::path> dirs;
   std::error_code ec;

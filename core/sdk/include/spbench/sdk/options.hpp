@@ -27,6 +27,16 @@ std::string_view option_type_name(OptionType type);
 // ">= 1", "> 0", "[0, 1)". The registry checks type, range and choices (and
 // fills defaults) before the plugin's constructor runs, so constructors need
 // not re-check what the schema says.
+//
+// Written with the named builders below rather than positionally:
+//
+//   const OptionSpec kOptions[] = {
+//       float_option("weight", "2.0", "how much more likely").with_range("> 0"),
+//       string_option("favour", "nor_conv_3x3", "the operation drawn more often").with_choices(kOpNameChoices),
+//   };
+//
+// The fields stay plain C data (the loader reads them before any plugin code
+// runs, docs/plugin-abi.md); the builders only fill them.
 struct OptionSpec {
   const char* name;
   OptionType type;
@@ -34,7 +44,40 @@ struct OptionSpec {
   const char* doc;
   const char* choices = nullptr;
   const char* range = nullptr;
+
+  // The same option with the allowed values of a String option ("a|b|c").
+  constexpr OptionSpec with_choices(const char* allowed) const {
+    OptionSpec o = *this;
+    o.choices = allowed;
+    return o;
+  }
+  // The same option with a bound on an Int or Float (or each IntList item):
+  // ">= 1", "> 0", "[0, 1)".
+  constexpr OptionSpec with_range(const char* bound) const {
+    OptionSpec o = *this;
+    o.range = bound;
+    return o;
+  }
 };
+
+constexpr OptionSpec bool_option(const char* name, const char* default_yaml, const char* doc) {
+  return {name, OptionType::Bool, default_yaml, doc};
+}
+constexpr OptionSpec int_option(const char* name, const char* default_yaml, const char* doc) {
+  return {name, OptionType::Int, default_yaml, doc};
+}
+constexpr OptionSpec float_option(const char* name, const char* default_yaml, const char* doc) {
+  return {name, OptionType::Float, default_yaml, doc};
+}
+constexpr OptionSpec string_option(const char* name, const char* default_yaml, const char* doc) {
+  return {name, OptionType::String, default_yaml, doc};
+}
+constexpr OptionSpec int_list_option(const char* name, const char* default_yaml, const char* doc) {
+  return {name, OptionType::IntList, default_yaml, doc};
+}
+constexpr OptionSpec string_list_option(const char* name, const char* default_yaml, const char* doc) {
+  return {name, OptionType::StringList, default_yaml, doc};
+}
 
 using OptionValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>,
                                  std::vector<std::string>>;

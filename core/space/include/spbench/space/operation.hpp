@@ -17,6 +17,12 @@ inline constexpr std::array<Op, kNumOps> kAllOps = {Op::None, Op::SkipConnect, O
 
 // "none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3".
 std::string_view op_name(Op op);
+
+// Every operation's name in kAllOps order, "|"-separated: the `choices` of a
+// plugin option that names one operation (OptionSpec::with_choices). A
+// literal, so that option schemas stay constant data; test_search_space
+// checks it against op_name.
+inline constexpr const char* kOpNameChoices = "none|skip_connect|nor_conv_1x1|nor_conv_3x3|avg_pool_3x3";
 std::optional<Op> op_from_name(std::string_view name);
 
 // A set of operations (a bit per Op), e.g. a search-space subset.

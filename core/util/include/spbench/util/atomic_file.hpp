@@ -5,18 +5,12 @@
 // is synced too so the rename itself survives a power loss.
 
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <string_view>
 
 namespace spbench {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
-
-// For writers that need a path (e.g. torch::save): `write` fills the
-// temporary file it is given; it is then synced and renamed over `path`.
-void write_file_atomic_with(const std::filesystem::path& path,
-                            const std::function<void(const std::filesystem::path& temporary)>& write);
 
 // A writer killed between creating its temporary (".NAME.tmp-PID" beside
 // the target) and the rename leaves it behind; the target itself is intact.

@@ -38,7 +38,6 @@ class BatchLoader {
   BatchLoader(const ImageDataset& data, LoaderOptions options);
 
   std::int64_t num_batches() const;
-  std::int64_t dataset_size() const { return data_.size(); }
   const LoaderOptions& options() const { return options_; }
 
   // The image order of an epoch (a permutation of 0..N-1).

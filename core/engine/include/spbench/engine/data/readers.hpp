@@ -41,9 +41,4 @@ ImageDataset read_idx_dataset(const std::filesystem::path& images_file,
 ImageDataset read_mnist_folder(const std::filesystem::path& dir, const std::string& part,
                                std::string name);
 
-// The whole content of a file, gunzipped when it starts with the gzip magic.
-// `what` describes the expected content for the "no such file" message.
-std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& file,
-                                          const std::string& what);
-
 }  // namespace spbench::data

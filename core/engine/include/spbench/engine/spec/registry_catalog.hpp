@@ -12,8 +12,4 @@ class PluginRegistry;
 // The registry must outlive the catalog.
 PluginCatalog plugin_catalog(const PluginRegistry& registry);
 
-// The plugins linked into this program (SPBENCH_PLUGIN_STATIC), from a
-// registry that lives as long as the process.
-PluginCatalog builtin_plugin_catalog();
-
 }  // namespace spbench

@@ -42,7 +42,6 @@ class PrecisionGuard {
   bool step_allowed(std::vector<at::Tensor>& parameters);
 
   bool enabled() const { return enabled_; }
-  double loss_scale() const { return scale_; }
 
  private:
   bool enabled_ = false;

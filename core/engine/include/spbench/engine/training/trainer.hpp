@@ -14,8 +14,11 @@
 //   SGD step; variants.after_optimizer_step
 // (the full hook order, with on_train_begin/on_epoch_*, is in
 // training_variant.hpp and recorded by test_plugin_contract.cpp).
-// Gradients are reset to "undefined" before every step, so operations off the
-// step's paths are not moved by momentum or weight decay.
+// Gradients of parameters off the step's paths follow
+// training.unsampled_gradients: `zero` (the default, as UniNAS and
+// few-shot-NAS train) keeps them as zeros once they exist, so momentum and
+// weight decay still move those parameters; `none` resets every gradient to
+// undefined before the step, so SGD leaves them untouched.
 
 #include <c10/core/Device.h>
 
