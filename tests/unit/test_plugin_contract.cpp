@@ -9,6 +9,7 @@
 
 #include <spbench/engine/evaluation/evaluator.hpp>
 #include <spbench/sdk/checkpoint_values.hpp>
+#include <spbench/sdk/state_archive.hpp>
 #include <spbench/engine/runs/run_directory.hpp>
 
 #include <sstream>
@@ -359,13 +360,11 @@ class CyclicSampler final : public PathSampler {
   }
 
   void save_state(torch::serialize::OutputArchive& archive) const override {
-    archive.write("step", at::tensor(std::vector<std::int64_t>{step_}, at::kLong));
+    StateWriter(archive).integers("step", {step_});
   }
 
   void load_state(torch::serialize::InputArchive& archive) override {
-    at::Tensor step;
-    archive.read("step", step);
-    step_ = tensor_int64s(step).at(0);
+    step_ = StateReader(archive).integers("step").at(0);
   }
 
  private:

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "spbench/sdk/state_archive.hpp"
 #include <spbench/engine/model/supernet.hpp>
 #include <spbench/sdk/option_parsing.hpp>
 #include <spbench/engine/plugins/plugin_registry.hpp>
@@ -467,6 +468,39 @@ TEST_CASE("EMA's averages survive a save and load round trip exactly") {
     CHECK(same_weights(**net, expected));
     restored->after_evaluation(ectx);
   }
+}
+
+TEST_CASE("StateWriter and StateReader round-trip every kind of value, in the archive layout EMA always wrote") {
+  std::map<std::string, at::Tensor> named = {{"conv.weight", at::arange(6, at::kFloat).reshape({2, 3})},
+                                             {"bn.running_mean", at::ones({4})}};
+  std::stringstream stream;
+  {
+    torch::serialize::OutputArchive archive;
+    StateWriter(archive)
+        .tensors("n0", named)
+        .text("label", "pool\nnone")
+        .integers("counts", {3, 0, 7})
+        .number("temperature", 0.25)
+        .tensor("raw", at::full({2}, 5.0));
+    archive.save_to(stream);
+  }
+  torch::serialize::InputArchive archive;
+  archive.load_from(stream);
+  StateReader state(archive);
+  const auto back = state.tensors("n0");
+  REQUIRE(back.size() == 2);
+  for (const auto& [name, value] : named) CHECK(at::equal(back.at(name), value));
+  CHECK(state.text("label") == "pool\nnone");
+  CHECK(state.integers("counts") == std::vector<std::int64_t>{3, 0, 7});
+  CHECK(state.number("temperature") == 0.25);
+  CHECK(at::equal(state.tensor("raw"), at::full({2}, 5.0)));
+  // The layout of a named set, as EMA's checkpoints before StateWriter hold
+  // it: names in map order, each followed by a newline, values by position.
+  CHECK(state.text("n0_names") == "bn.running_mean\nconv.weight\n");
+  CHECK(at::equal(state.tensor("n0_v1"), named.at("conv.weight")));
+  CHECK(state.has("counts"));
+  CHECK_FALSE(state.has("missing"));
+  CHECK_THROWS_WITH(state.integers("missing"), Catch::Contains("'missing'"));
 }
 
 // ------------------------------------------------------------ option errors

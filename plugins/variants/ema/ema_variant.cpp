@@ -5,10 +5,9 @@
 
 #include <c10/core/GradMode.h>  // c10::NoGradGuard: ATen/ATen.h stopped exporting at::NoGradGuard in LibTorch 2.x
 #include <ATen/ATen.h>
-#include <spbench/sdk/checkpoint_values.hpp>
 #include <spbench/sdk/plugin.hpp>
+#include <spbench/sdk/state_archive.hpp>
 #include <torch/nn/module.h>
-#include <torch/serialize/archive.h>
 
 #include <fmt/format.h>
 
@@ -60,39 +59,23 @@ class Ema final : public TrainingVariant {
     saved_.clear();
   }
 
+  // Each network's shadow as a named set "n<network>", and the networks.
   void save_state(torch::serialize::OutputArchive& archive) const override {
+    StateWriter state(archive);
     std::vector<std::int64_t> networks;
     for (const auto& [network, shadow] : shadows_) {
       networks.push_back(network);
-      std::string names;
-      std::int64_t i = 0;
-      for (const auto& [name, value] : shadow) {
-        names += name + "\n";
-        archive.write(fmt::format("n{}_v{}", network, i++), value, /*is_buffer=*/true);
-      }
-      archive.write(fmt::format("n{}_names", network), string_tensor(names), true);
+      state.tensors(fmt::format("n{}", network), shadow);
     }
-    archive.write("networks", at::tensor(networks, at::kLong), true);
+    state.integers("networks", networks);
   }
 
   void load_state(torch::serialize::InputArchive& archive) override {
     shadows_.clear();
-    at::Tensor networks;
-    if (!archive.try_read("networks", networks, true)) return;
-    for (const std::int64_t network : tensor_int64s(networks)) {
-      at::Tensor bytes;
-      archive.read(fmt::format("n{}_names", network), bytes, true);
-      const std::string names = tensor_string(bytes);
-      auto& shadow = shadows_[static_cast<int>(network)];
-      std::size_t start = 0;
-      for (std::int64_t i = 0; start < names.size(); ++i) {
-        const std::size_t end = names.find('\n', start);
-        at::Tensor value;
-        archive.read(fmt::format("n{}_v{}", network, i), value, true);
-        shadow[names.substr(start, end - start)] = value;
-        start = end + 1;
-      }
-    }
+    StateReader state(archive);
+    if (!state.has("networks")) return;
+    for (const std::int64_t network : state.integers("networks"))
+      shadows_[static_cast<int>(network)] = state.tensors(fmt::format("n{}", network));
   }
 
  private:
