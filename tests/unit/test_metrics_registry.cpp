@@ -11,6 +11,7 @@
 #include <spbench/analysis/metrics/reference_predictors.hpp>
 #include <spbench/analysis/statistics/paired_comparison.hpp>
 #include <spbench/analysis/tables/ablation_table.hpp>
+#include <spbench/util/uniform_index.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -296,4 +297,49 @@ TEST_CASE("The reference rows' text table has one column per scalar metric and m
   CHECK_THAT(text, Catch::Contains("params_cifar10_M") && Catch::Contains("synflow (n=4)"));
   CHECK_THAT(text, Catch::Contains("1.0000") && Catch::Contains("-1.0000"));
   CHECK(reference_rows_text({}).empty());
+}
+
+TEST_CASE("Bootstrap intervals: the counts scorer and the materialised resample agree, and follow the seed's draws",
+          "[metrics][registry]") {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> noise(0, 1);
+  std::vector<double> truth(60), pred(60);
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    truth[i] = std::round(4 * noise(rng));  // ties
+    pred[i] = truth[i] + 2 * noise(rng);
+  }
+  RankingOptions options;
+  options.bootstrap_resamples = 200;
+  options.bootstrap_seed = 9;
+  // tau-b under another key has no counts scorer: it goes the materialised way.
+  RankingMetric slow_tau = ranking_metric("kendall_tau");
+  slow_tau.key = "kendall_tau_materialised";
+  RankingMetric weighted = ranking_metric("weighted_tau");
+  weighted.bootstrap = true;
+  const auto got =
+      bootstrap_intervals(pred, truth, {&ranking_metric("kendall_tau"), &slow_tau, &weighted}, options);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].low == Approx(got[1].low).margin(1e-12));
+  CHECK(got[0].high == Approx(got[1].high).margin(1e-12));
+  CHECK(got[0].low < got[0].high);
+  // The weighted tau's interval by hand: the same draws, each resample's
+  // counts materialised, the type-7 percentiles.
+  std::mt19937_64 draws(options.bootstrap_seed);
+  std::vector<double> taus;
+  for (std::size_t b = 0; b < options.bootstrap_resamples; ++b) {
+    std::vector<std::uint32_t> counts(pred.size(), 0);
+    for (std::size_t i = 0; i < pred.size(); ++i) ++counts[util::uniform_index(draws, pred.size())];
+    std::vector<double> p, t;
+    for (std::size_t i = 0; i < pred.size(); ++i)
+      for (std::uint32_t c = 0; c < counts[i]; ++c) {
+        p.push_back(pred[i]);
+        t.push_back(truth[i]);
+      }
+    taus.push_back(weighted_kendall_tau(p, t));
+  }
+  std::sort(taus.begin(), taus.end());
+  CHECK(got[2].low == Approx(percentile(taus, 0.025)).margin(1e-12));
+  CHECK(got[2].high == Approx(percentile(taus, 0.975)).margin(1e-12));
+  options.bootstrap_resamples = 0;
+  CHECK(std::isnan(bootstrap_intervals(pred, truth, {&weighted}, options).front().low));
 }

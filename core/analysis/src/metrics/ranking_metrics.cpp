@@ -181,16 +181,27 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
   report.bootstrap_resamples = options.bootstrap_resamples;
   report.bootstrap_seed = options.bootstrap_seed;
   report.confidence = options.confidence;
-  if (options.bootstrap_resamples == 0 || resampled.empty()) return report;
-
-  std::vector<Estimate*> estimates;
-  bool any_fast = false, any_materialised = false;
-  for (const RankingMetric* m : resampled) {
+  const auto intervals = bootstrap_intervals(pred, truth, resampled, options);
+  for (std::size_t k = 0; k < resampled.size(); ++k)
     for (auto& s : report.scalars)
-      if (s.key == m->key) estimates.push_back(&s.estimate);
-    (fast_resample_slot(m->key) >= 0 ? any_fast : any_materialised) = true;
-  }
-  const std::size_t nm = resampled.size();
+      if (s.key == resampled[k]->key) {
+        s.estimate.low = intervals[k].low;
+        s.estimate.high = intervals[k].high;
+        s.estimate.undefined_resamples = intervals[k].undefined_resamples;
+      }
+  return report;
+}
+
+std::vector<Estimate> bootstrap_intervals(const std::vector<double>& pred, const std::vector<double>& truth,
+                                          const std::vector<const RankingMetric*>& metrics,
+                                          const RankingOptions& options) {
+  check_inputs(pred, truth, "bootstrap_intervals");
+  const std::size_t n = pred.size(), nm = metrics.size();
+  std::vector<Estimate> out(nm, Estimate{kNaN, kNaN, kNaN, 0});
+  if (options.bootstrap_resamples == 0 || nm == 0 || n == 0) return out;
+  const MetricParameters parameters;
+  bool any_fast = false, any_materialised = false;
+  for (const RankingMetric* m : metrics) (fast_resample_slot(m->key) >= 0 ? any_fast : any_materialised) = true;
   std::mt19937_64 rng(options.bootstrap_seed);
   std::vector<std::vector<double>> samples(nm);
   for (auto& s : samples) s.reserve(options.bootstrap_resamples);
@@ -219,6 +230,7 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
         std::array<double, 3> fast{};
         if (any_fast) fast = scorers[t](counts[b]);
         if (any_materialised) {
+          // The resample itself, pair i repeated counts[i] times.
           auto& p = scratch_pred[t];
           auto& g = scratch_truth[t];
           p.clear();
@@ -230,9 +242,9 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
             }
         }
         for (std::size_t k = 0; k < nm; ++k) {
-          const int slot = fast_resample_slot(resampled[k]->key);
+          const int slot = fast_resample_slot(metrics[k]->key);
           chunk_stats[b][k] = slot >= 0 ? fast[static_cast<std::size_t>(slot)]
-                                        : resampled[k]->compute(scratch_pred[t], scratch_truth[t], parameters);
+                                        : metrics[k]->compute(scratch_pred[t], scratch_truth[t], parameters);
         }
       }
     };
@@ -243,7 +255,7 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
     for (std::size_t b = 0; b < size; ++b)
       for (std::size_t k = 0; k < nm; ++k) {
         if (std::isnan(chunk_stats[b][k]))
-          ++estimates[k]->undefined_resamples;
+          ++out[k].undefined_resamples;
         else
           samples[k].push_back(chunk_stats[b][k]);
       }
@@ -251,10 +263,10 @@ RankingReport score_ranking(const std::vector<double>& pred, const std::vector<d
   const double alpha = 1.0 - options.confidence;
   for (std::size_t k = 0; k < nm; ++k) {
     std::sort(samples[k].begin(), samples[k].end());
-    estimates[k]->low = percentile(samples[k], alpha / 2);
-    estimates[k]->high = percentile(samples[k], 1 - alpha / 2);
+    out[k].low = percentile(samples[k], alpha / 2);
+    out[k].high = percentile(samples[k], 1 - alpha / 2);
   }
-  return report;
+  return out;
 }
 
 // ---- output ---------------------------------------------------------------

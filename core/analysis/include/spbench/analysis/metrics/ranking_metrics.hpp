@@ -118,6 +118,18 @@ struct RankingReport {
 RankingReport score_ranking(const std::vector<double>& pred, const std::vector<double>& truth,
                             const RankingOptions& options = {}, const std::vector<int>& ids = {});
 
+struct RankingMetric;  // metric_registry.hpp
+
+// The percentile-bootstrap intervals of scalar `metrics` on (pred, truth),
+// aligned with `metrics` (value NaN: only the interval). Resamples come from
+// options.bootstrap_seed; tau-b, rho and r share one scorer that walks each
+// resample as counts, any other metric is computed on the materialised
+// resample, and both give the same statistic. score_ranking calls it for
+// the registry's scalars whose record asks for an interval.
+std::vector<Estimate> bootstrap_intervals(const std::vector<double>& pred, const std::vector<double>& truth,
+                                          const std::vector<const RankingMetric*>& metrics,
+                                          const RankingOptions& options);
+
 // The percentile of sorted samples with linear interpolation between order
 // statistics (the common "type 7" definition, numpy's default), q in [0, 1];
 // NaN for no samples. Every bootstrap interval of the project uses it.
